@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { PhysicsSchema } from './physics-schema.js';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _ only');
+/** BCM GPIO line on the 40-pin header. */
+const Pin = z.number().int().min(0).max(27);
+const I2cAddress = z.number().int().min(0x03).max(0x77);
+const Oversampling = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)]);
+
+const SensorCommon = {
+  id: Id,
+  /** A reading older than this is stale, s (DESIGN.md: stale reading). */
+  staleAfterSeconds: z.number().min(1).max(3600).default(60),
+  /** The same raw value for this long means the sensor is stuck, minutes (0 = never). */
+  stuckAfterMinutes: z.number().min(0).max(24 * 60).default(30),
+  /** Median of the last N samples (1 = off). */
+  medianOf: z.number().int().min(1).max(9).default(1),
+};
+
+export const Bme280SensorSchema = z.strictObject({
+  ...SensorCommon,
+  type: z.literal('bme280'),
+  bus: z.number().int().min(0).max(31).default(1),
+  /** 0x76 (SDO to GND) or 0x77 (SDO to VDDIO). */
+  address: z.union([z.literal(0x76), z.literal(0x77)]).default(0x76),
+  /** Oversampling per quantity (datasheet §3.4); 1x each is Bosch's "weather monitoring". */
+  oversampling: z
+    .strictObject({ temperature: Oversampling.default(1), pressure: Oversampling.default(1), humidity: Oversampling.default(1) })
+    .prefault({}),
+  /** IIR filter coefficient (datasheet §3.4.4). */
+  filter: z.union([z.literal(0), z.literal(2), z.literal(4), z.literal(8), z.literal(16)]).default(0),
+});
+
+export const Ds18b20SensorSchema = z.strictObject({
+  ...SensorCommon,
+  type: z.literal('ds18b20'),
+  /** Linux 1-Wire id, family 28. */
+  deviceId: z.string().regex(/^28-[0-9a-f]{12}$/, 'expected a DS18B20 id like 28-000005e2fdc3'),
+});
+
+export const SensorSchema = z.discriminatedUnion('type', [Bme280SensorSchema, Ds18b20SensorSchema]);
+
+/** A relay or switch on a GPIO line. `activeLow`: the relay closes when the pin is LOW (most 4-channel boards). */
+export const GpioOutputSchema = z.strictObject({
+  type: z.literal('gpio'),
+  pin: Pin,
+  activeLow: z.boolean().default(false),
+});
+
+/** A channel of a PCA9685 PWM board (dimmable light, servo). */
+export const PwmOutputSchema = z.strictObject({
+  type: z.literal('pca9685'),
+  bus: z.number().int().min(0).max(31).default(1),
+  address: I2cAddress.default(0x40),
+  channel: z.number().int().min(0).max(15),
+});
+
+const ActuatorCommon = {
+  id: Id,
+  /** State the output is driven to at boot and on shutdown. */
+  startupState: z.enum(['off', 'on']).default('off'),
+};
+
+export const HeaterSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.literal('heater'),
+  heaterType: z.enum(['heat-mat', 'ceramic-heat-emitter', 'basking-lamp']),
+  /** Electrical power, W (used by the simulator and for energy figures). */
+  powerW: z.number().positive().max(2000),
+  output: GpioOutputSchema,
+  /** Sensor ids in order of preference for the thermostat: primary first, then fallbacks. */
+  sensors: z.array(Id).min(1),
+  /** Optional thermostat probe that caps the heater (e.g. a heat mat's surface), with its own maximum. */
+  limit: z.strictObject({ sensor: Id, maxC: z.number().min(20).max(60) }).optional(),
+  minOnSeconds: z.number().min(0).max(3600).default(60),
+  minOffSeconds: z.number().min(0).max(3600).default(60),
+  /** Maximum continuous on-time before a forced rest, minutes. */
+  maxOnMinutes: z.number().min(1).max(24 * 60).default(180),
+  /** Slow PWM for heat mats: period, s (absent = plain hysteresis). */
+  timeProportioning: z.strictObject({ periodSeconds: z.number().min(60).max(3600) }).optional(),
+});
+
+export const LightSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.literal('light'),
+  output: z.discriminatedUnion('type', [GpioOutputSchema, PwmOutputSchema]),
+});
+
+export const MisterSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.enum(['mister', 'fogger']),
+  output: GpioOutputSchema,
+  /** Water added per second of misting in the simulator, g/s. */
+  flowGramsPerSecond: z.number().positive().max(50).default(2),
+});
+
+export const FanSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.literal('fan'),
+  output: GpioOutputSchema,
+  maxOnMinutes: z.number().min(1).max(24 * 60).default(30),
+});
+
+/** Master relay that cuts all heat; opened on stuck-relay / runaway faults. */
+export const CutoffSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.literal('cutoff'),
+  output: GpioOutputSchema,
+  /** The cutoff normally conducts: default on. */
+  startupState: z.enum(['off', 'on']).default('on'),
+});
+
+export const FeederSchema = z.strictObject({
+  ...ActuatorCommon,
+  kind: z.literal('feeder'),
+  drive: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('relay-pulse'),
+      pin: Pin,
+      activeLow: z.boolean().default(false),
+      /** Motor/auger run time per feed, ms. */
+      pulseMs: z.number().int().min(50).max(60_000).default(2000),
+    }),
+    z.strictObject({
+      type: z.literal('servo'),
+      bus: z.number().int().min(0).max(31).default(1),
+      address: I2cAddress.default(0x40),
+      channel: z.number().int().min(0).max(15),
+      /** Pulse widths, µs (typical hobby servo 1000..2000). */
+      closedUs: z.number().int().min(500).max(2500).default(1000),
+      openUs: z.number().int().min(500).max(2500).default(2000),
+      /** How long the hatch stays open, ms. */
+      openMs: z.number().int().min(100).max(60_000).default(1500),
+    }),
+  ]),
+});
+
+export const ActuatorSchema = z.discriminatedUnion('kind', [HeaterSchema, LightSchema, MisterSchema, FanSchema, CutoffSchema, FeederSchema]);
+
+/** Float switch in the mister's reservoir. */
+export const WaterLevelSchema = z.strictObject({
+  pin: Pin,
+  /** Electrical level the switch reads when the reservoir is empty. */
+  emptyLevel: z.enum(['low', 'high']).default('low'),
+  pull: z.enum(['up', 'down', 'none']).default('up'),
+});
+
+export const EnclosureSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  /** Species profile id: `config/species/<profile>.json`. */
+  profile: z.string().regex(/^[a-z0-9-]+$/),
+  /** Any profile field to override for this enclosure (deep merge, validated like the profile). */
+  overrides: z.record(z.string(), z.unknown()).default({}),
+  sensors: z.array(SensorSchema).min(1),
+  actuators: z.array(ActuatorSchema).default([]),
+  /** Sensor ids for humidity, primary first (default: every BME280 in order). */
+  humiditySensors: z.array(Id).optional(),
+  waterLevel: WaterLevelSchema.optional(),
+  physics: PhysicsSchema.prefault({}),
+});
+
+export type SensorConfig = z.infer<typeof SensorSchema>;
+export type Bme280SensorConfig = z.infer<typeof Bme280SensorSchema>;
+export type Ds18b20SensorConfig = z.infer<typeof Ds18b20SensorSchema>;
+export type ActuatorConfig = z.infer<typeof ActuatorSchema>;
+export type HeaterConfig = z.infer<typeof HeaterSchema>;
+export type LightConfig = z.infer<typeof LightSchema>;
+export type MisterConfig = z.infer<typeof MisterSchema>;
+export type FanConfig = z.infer<typeof FanSchema>;
+export type CutoffConfig = z.infer<typeof CutoffSchema>;
+export type FeederConfig = z.infer<typeof FeederSchema>;
+export type GpioOutputConfig = z.infer<typeof GpioOutputSchema>;
+export type PwmOutputConfig = z.infer<typeof PwmOutputSchema>;
+export type EnclosureConfigInput = z.infer<typeof EnclosureSchema>;

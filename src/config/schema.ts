@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { EnclosureSchema } from './enclosure-schema.js';
+import { HardwareSchema } from './hardware-schema.js';
+import { MqttSchema } from './mqtt-schema.js';
+
+export const ControllerSchema = z.strictObject({
+  /** Stable id of this controller: MQTT topics, Home Assistant unique ids. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  name: z.string().min(1).default('Terrarium controller'),
+  /** Control tick period, ms. */
+  tickMs: z.number().int().min(100).max(60_000).default(1000),
+  /** Durable state (latched faults, lastFedAt, outbox); relative to the config file. */
+  stateDir: z.string().min(1).default('./state'),
+  /** IANA time zone for schedules, photoperiod and feeding. */
+  timezone: z.string().min(1).default('UTC'),
+  /** Where species profiles live; relative to the config file (default: the shipped `config/species`). */
+  speciesDir: z.string().min(1).optional(),
+});
+
+/** The raw configuration file (`--config F`), before species profiles are merged in. */
+export const ConfigFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  controller: ControllerSchema,
+  hardware: HardwareSchema,
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).prefault({}),
+  mqtt: MqttSchema.optional(),
+  enclosures: z.array(EnclosureSchema).min(1),
+});
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+export type ControllerConfig = z.infer<typeof ControllerSchema>;

@@ -29,3 +29,13 @@ export interface ComponentHealth {
   lastError?: string;
   counters: HealthCounters;
 }
+
+/** One change of a component's health status, kept in a bounded history (`HealthTracker`). */
+export interface HealthTransition {
+  /** Wall ms of the change. */
+  at: number;
+  from: HealthStatus;
+  to: HealthStatus;
+  /** Why (the new status's reason, or `recovered`). */
+  reason: string;
+}

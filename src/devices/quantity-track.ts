@@ -1,0 +1,100 @@
+import { type Quantity, UNITS } from '../drivers/types.js';
+import { median } from '../resilience/median.js';
+import { ImplausibleValueError } from './errors.js';
+import type { Reading } from './reading.js';
+
+/** Plausible values of one quantity, inclusive, in its unit (°C, %RH, Pa). */
+export interface PlausibleRange {
+  min: number;
+  max: number;
+}
+
+interface Stored {
+  /** Reported value (median of the window when median-of-N is on), unit of the quantity. */
+  value: number;
+  /** Wall ms. */
+  at: number;
+  /** Monotonic ms. */
+  mono: number;
+  implausible: ImplausibleValueError | null;
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
+}
+
+/**
+ * The sample history of one quantity of one sensor: the median window, the last sample, the last
+ * plausible sample, and since when the raw value has not changed (stuck detection). Used by
+ * `SensorComponent`; quality is judged from the stored monotonic timestamps at read time.
+ */
+export class QuantityTrack {
+  private window: { value: number; mono: number }[] = [];
+  private last: Stored | null = null;
+  private lastGood: Stored | null = null;
+  private raw: number | null = null;
+  private rawSince = 0;
+
+  /**
+   * Adds one raw sample taken at wall `at` / monotonic `mono`. The reported value is the median of
+   * the last `medianOf` raw samples no older than `windowMs` (the raw value when `medianOf` is 1 or
+   * only one sample is in the window). Returns an {@link ImplausibleValueError} when the reported
+   * value is outside `range` (it is still stored, as `implausible`), else null.
+   */
+  add(
+    sensorId: string,
+    quantity: Quantity,
+    raw: number,
+    at: number,
+    mono: number,
+    opts: { range: PlausibleRange; medianOf: number; windowMs: number },
+  ): ImplausibleValueError | null {
+    if (this.raw === null || raw !== this.raw) {
+      this.raw = raw;
+      this.rawSince = mono;
+    }
+    const n = Math.max(1, Math.floor(opts.medianOf));
+    this.window = this.window.filter((p) => mono - p.mono <= opts.windowMs);
+    this.window.push({ value: raw, mono });
+    if (this.window.length > n) this.window.splice(0, this.window.length - n);
+    const value = n > 1 ? median(this.window.map((p) => p.value)) : raw;
+    const implausible = value < opts.range.min || value > opts.range.max ? new ImplausibleValueError(sensorId, quantity, value, opts.range) : null;
+    this.last = { value, at, mono, implausible };
+    if (!implausible) this.lastGood = this.last;
+    return implausible;
+  }
+
+  /** How long the raw value has been the same, between its first and latest sighting, ms. */
+  unchangedForMs(): number {
+    return this.last ? this.last.mono - this.rawSince : 0;
+  }
+
+  /**
+   * The reading at monotonic `nowMono`:
+   * - `missing`: no sample ever;
+   * - `stale`: the latest sample is older than `staleAfterMs` (value and time of the last plausible
+   *   sample, if any);
+   * - `implausible`: the latest sample is out of range, or the raw value has been unchanged for at
+   *   least `stuckAfterMs` (> 0) of sampling (`reason` says `stuck …`);
+   * - `ok` otherwise.
+   */
+  reading(sensorId: string, quantity: Quantity, nowMono: number, staleAfterMs: number, stuckAfterMs: number): Reading {
+    const last = this.last;
+    if (!last) return { sensorId, quantity, value: null, at: null, quality: 'missing', reason: 'no sample yet' };
+    if (nowMono - last.mono > staleAfterMs) {
+      const shown = this.lastGood ?? last;
+      const what = this.lastGood ? 'no good sample' : 'no sample';
+      return { sensorId, quantity, value: shown.value, at: shown.at, quality: 'stale', reason: `${what} for ${seconds(nowMono - shown.mono)} s (stale after ${seconds(staleAfterMs)} s)` };
+    }
+    const base = { sensorId, quantity, value: last.value, at: last.at };
+    if (last.implausible) {
+      const { min, max } = last.implausible.range;
+      return { ...base, quality: 'implausible', reason: `out of plausible range ${min}..${max} ${UNITS[quantity]}` };
+    }
+    const unchanged = this.unchangedForMs();
+    if (stuckAfterMs > 0 && unchanged >= stuckAfterMs) {
+      return { ...base, quality: 'implausible', reason: `stuck at ${this.raw} ${UNITS[quantity]} for ${Math.round(unchanged / 60_000)} min` };
+    }
+    return { ...base, quality: 'ok' };
+  }
+}

@@ -61,6 +61,29 @@ const ActuatorCommon = {
   startupState: z.enum(['off', 'on']).default('off'),
 };
 
+/**
+ * Thermal-runaway protection for one heater, after Marlin's `THERMAL_PROTECTION_*` / `WATCH_TEMP_*`
+ * (`../shared/reference/peer-controllers.md` §5, mapped to terrarium time scales). Every field is
+ * optional: an absent field takes the per-`heaterType` default of `src/control/runaway.ts`
+ * (`RUNAWAY_DEFAULTS`: emitter/lamp watch 20 min / +0.5 °C, mat 45 min / +0.5 °C; holding 3 °C for
+ * 30 min (mat 45 min); stuck relay 2 °C above the band and rising for 10 min (mat 15 min)).
+ * As in Marlin's advice: on false "heating failed" trips raise the period or lower the increase.
+ */
+export const HeaterRunawaySchema = z.strictObject({
+  /** Heating watch period, minutes (Marlin WATCH_TEMP_PERIOD). */
+  watchPeriodMinutes: z.number().min(5).max(240).optional(),
+  /** Rise the heater must achieve within the watch period, °C (Marlin WATCH_TEMP_INCREASE). */
+  watchIncreaseC: z.number().min(0.2).max(10).optional(),
+  /** Holding check: the drop below setpoint that counts as runaway, °C (Marlin THERMAL_PROTECTION_HYSTERESIS). */
+  hysteresisC: z.number().min(0.5).max(10).optional(),
+  /** Holding check: how long the drop may last while heating, minutes (Marlin THERMAL_PROTECTION_PERIOD). */
+  periodMinutes: z.number().min(5).max(240).optional(),
+  /** Stuck relay: margin above the setpoint band, °C. */
+  stuckRelayMarginC: z.number().min(0.5).max(10).optional(),
+  /** Stuck relay: heater off and temperature above the margin and rising for this long, minutes. */
+  stuckRelayMinutes: z.number().min(1).max(240).optional(),
+});
+
 export const HeaterSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.literal('heater'),
@@ -78,6 +101,8 @@ export const HeaterSchema = z.strictObject({
   maxOnMinutes: z.number().min(1).max(24 * 60).default(180),
   /** Slow PWM for heat mats: period, s (absent = plain hysteresis). */
   timeProportioning: z.strictObject({ periodSeconds: z.number().min(60).max(3600) }).optional(),
+  /** Thermal-runaway protection overrides (Marlin `thermal_protection` adapted); see {@link HeaterRunawaySchema}. */
+  runaway: HeaterRunawaySchema.optional(),
 });
 
 export const LightSchema = z.strictObject({
@@ -99,6 +124,8 @@ export const FanSchema = z.strictObject({
   kind: z.literal('fan'),
   output: GpioOutputSchema,
   maxOnMinutes: z.number().min(1).max(24 * 60).default(30),
+  /** Forced rest after a run of `maxOnMinutes`, minutes (the planner's fan rule, `src/control/fan.ts`). */
+  restMinutes: z.number().min(1).max(24 * 60).default(10),
 });
 
 /** Master relay that cuts all heat; opened on stuck-relay / runaway faults. */
@@ -165,6 +192,7 @@ export type Bme280SensorConfig = z.infer<typeof Bme280SensorSchema>;
 export type Ds18b20SensorConfig = z.infer<typeof Ds18b20SensorSchema>;
 export type ActuatorConfig = z.infer<typeof ActuatorSchema>;
 export type HeaterConfig = z.infer<typeof HeaterSchema>;
+export type HeaterRunawayConfig = z.infer<typeof HeaterRunawaySchema>;
 export type LightConfig = z.infer<typeof LightSchema>;
 export type MisterConfig = z.infer<typeof MisterSchema>;
 export type FanConfig = z.infer<typeof FanSchema>;

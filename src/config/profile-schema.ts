@@ -48,7 +48,10 @@ export const SeasonSchema = z.strictObject({
   months: z.array(z.number().int().min(1).max(12)).min(1),
   /** Added to day and night setpoints, °C (negative for a winter cool-down / brumation). */
   temperatureOffsetC: z.number().min(-15).max(10).default(0),
-  /** Lengthens (+) or shortens (-) the fixed photoperiod symmetrically, minutes. */
+  /**
+   * Lengthens (+) or shortens (-) the photoperiod symmetrically, minutes: half at each end. Fixed
+   * mode shifts the wall times; solar mode shifts sunrise/sunset before the day-length clamps.
+   */
   photoperiodOffsetMinutes: z.number().int().min(-360).max(360).default(0),
 });
 
@@ -131,6 +134,27 @@ export const SpeciesProfileSchema = z
         ctx.addIssue({ code: 'custom', path: ['temperature', phase, 'setpointC'], message: `setpoint - hysteresis/2 must stay above safety.minC (${p.safety.minC} °C)` });
       }
     }
+    if (p.photoperiod.mode === 'fixed' && p.photoperiod.on === p.photoperiod.off) {
+      ctx.addIssue({ code: 'custom', path: ['photoperiod', 'off'], message: 'lights-off time must differ from lights-on time' });
+    }
+    if (p.photoperiod.mode === 'solar' && p.photoperiod.minDayHours > p.photoperiod.maxDayHours) {
+      ctx.addIssue({ code: 'custom', path: ['photoperiod', 'maxDayHours'], message: 'must not be below minDayHours' });
+    }
+    const monthOwner = new Map<number, string>();
+    p.seasons.forEach((season, i) => {
+      for (const m of season.months) {
+        const prev = monthOwner.get(m);
+        if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['seasons', i, 'months'], message: `month ${m} is already in season "${prev}"` });
+        else monthOwner.set(m, season.name);
+      }
+      for (const phase of ['day', 'night'] as const) {
+        const s = p.temperature[phase];
+        const sp = s.setpointC + season.temperatureOffsetC;
+        if (sp + s.hysteresisC / 2 >= p.safety.maxC || sp - s.hysteresisC / 2 <= p.safety.minC) {
+          ctx.addIssue({ code: 'custom', path: ['seasons', i, 'temperatureOffsetC'], message: `moves the ${phase} setpoint to ${sp} °C, whose band leaves the safety limits (${p.safety.minC}..${p.safety.maxC} °C)` });
+        }
+      }
+    });
     if (p.humidity.minPct >= p.humidity.maxPct) {
       ctx.addIssue({ code: 'custom', path: ['humidity', 'maxPct'], message: 'must be above humidity.minPct' });
     }
@@ -142,3 +166,4 @@ export const SpeciesProfileSchema = z
 export type SpeciesProfile = z.infer<typeof SpeciesProfileSchema>;
 export type Photoperiod = z.infer<typeof PhotoperiodSchema>;
 export type Feeding = z.infer<typeof FeedingSchema>;
+export type Season = z.infer<typeof SeasonSchema>;

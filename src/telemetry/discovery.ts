@@ -1,0 +1,128 @@
+import type { Config, EnclosureConfig } from '../config/load.js';
+import { SWITCHABLE_KINDS, setpointBounds } from './commands.js';
+import type { TopicTree } from './topics.js';
+
+/** One Home Assistant device-based discovery message (`<prefix>/device/<objectId>/config`, retained, QoS 1). */
+export interface DiscoveryMessage {
+  topic: string;
+  objectId: string;
+  payload: { device: Record<string, unknown>; origin: Record<string, unknown>; components: Record<string, Record<string, unknown>> };
+}
+
+/** Inputs besides the config. */
+export interface DiscoveryOptions {
+  /** Controller software version for `device.sw_version` / `origin.sw_version`. */
+  swVersion: string;
+  /** Publish switches, number, select and buttons (off when `mqtt.commandsEnabled` is false). */
+  commandsEnabled: boolean;
+}
+
+/** `device.identifiers` of the controller; enclosure devices point at it with `via_device`. */
+export function controllerIdentifier(controllerId: string): string {
+  return `terrarium_${controllerId}`;
+}
+
+/** Entity-id-safe slug (`[a-z0-9_]`), for `default_entity_id`. */
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** `heat-mat` → `Heat mat`. */
+function label(id: string): string {
+  const s = id.replace(/[-_]+/g, ' ').trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Builds every discovery message for `config` (README.mqtt.md "Home Assistant"; contract in
+ * `ha-mqtt-discovery.md`): one device for the controller and one per enclosure with `via_device`
+ * to it. Rules followed: `unique_id` = `<controller>_<enclosure>_<key>` (stable forever),
+ * `default_entity_id` instead of the ignored `object_id`, `availability` on every entity (the
+ * controller LWT topic), units exactly as HA's `DEVICE_CLASS_UNITS` (`°C`, `%`, `Pa`), command
+ * topics never retained, select/number/button only when commands are enabled.
+ */
+export function buildDiscovery(config: Config, topics: TopicTree, opts: DiscoveryOptions): DiscoveryMessage[] {
+  const ctrl = config.controller.id;
+  const origin = { name: 'terrarium-controller', sw_version: opts.swVersion };
+  const availability = [{ topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' }];
+  const entity = (objectId: string, platform: string, key: string, name: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+    platform,
+    unique_id: `${objectId}_${key}`,
+    default_entity_id: `${platform}.${slug(`${objectId}_${key}`)}`,
+    name,
+    availability,
+    ...extra,
+  });
+
+  const st = topics.status;
+  const controller: DiscoveryMessage = {
+    topic: topics.discoveryDevice(ctrl),
+    objectId: ctrl,
+    payload: {
+      device: { identifiers: [controllerIdentifier(ctrl)], name: config.controller.name, manufacturer: 'terrarium-controller', model: 'Terrarium controller', sw_version: opts.swVersion },
+      origin,
+      components: {
+        outbox_pending: entity(ctrl, 'sensor', 'outbox_pending', 'Outbox pending', { state_topic: st, value_template: '{{ value_json.outboxPending }}', state_class: 'measurement', entity_category: 'diagnostic', icon: 'mdi:tray-full' }),
+        outbox_dropped: entity(ctrl, 'sensor', 'outbox_dropped', 'Outbox dropped', { state_topic: st, value_template: '{{ value_json.outboxDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic', icon: 'mdi:tray-remove' }),
+        commands_dropped: entity(ctrl, 'sensor', 'commands_dropped', 'Commands dropped', { state_topic: st, value_template: '{{ value_json.commandsDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic' }),
+        health: entity(ctrl, 'binary_sensor', 'health', 'Health', { state_topic: topics.health(null), value_template: "{{ 'ON' if value_json.problem else 'OFF' }}", payload_on: 'ON', payload_off: 'OFF', device_class: 'problem', entity_category: 'diagnostic', json_attributes_topic: topics.health(null), json_attributes_template: '{{ value_json.components | tojson }}' }),
+      },
+    },
+  };
+  return [controller, ...config.enclosures.map((enc) => enclosureDiscovery(config, enc, topics, opts, origin, entity))];
+}
+
+type EntityFn = (objectId: string, platform: string, key: string, name: string, extra: Record<string, unknown>) => Record<string, unknown>;
+
+function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicTree, opts: DiscoveryOptions, origin: Record<string, unknown>, entity: EntityFn): DiscoveryMessage {
+  const ctrl = config.controller.id;
+  const objectId = `${ctrl}_${enc.id}`;
+  const st = topics.state(enc.id);
+  const e = (platform: string, key: string, name: string, extra: Record<string, unknown>): Record<string, unknown> => entity(objectId, platform, key, name, extra);
+  const onOff = (expr: string): Record<string, unknown> => ({ state_topic: st, value_template: `{{ 'ON' if ${expr} else 'OFF' }}`, payload_on: 'ON', payload_off: 'OFF' });
+  const hasBme = enc.sensors.some((s) => s.type === 'bme280');
+  const hasFeeder = enc.actuators.some((a) => a.kind === 'feeder');
+  const c: Record<string, Record<string, unknown>> = {};
+
+  c.temperature = e('sensor', 'temperature', 'Temperature', { state_topic: st, value_template: '{{ value_json.temperatureC }}', device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement', suggested_display_precision: 1 });
+  if (enc.humiditySensors.length > 0) c.humidity = e('sensor', 'humidity', 'Humidity', { state_topic: st, value_template: '{{ value_json.humidityPct }}', device_class: 'humidity', unit_of_measurement: '%', state_class: 'measurement', suggested_display_precision: 0 });
+  if (hasBme) c.pressure = e('sensor', 'pressure', 'Pressure', { state_topic: st, value_template: '{{ value_json.pressurePa }}', device_class: 'atmospheric_pressure', unit_of_measurement: 'Pa', state_class: 'measurement', suggested_display_precision: 0 });
+  c.setpoint = e('sensor', 'setpoint', 'Active setpoint', { state_topic: st, value_template: '{{ value_json.setpointC }}', device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement', suggested_display_precision: 1 });
+  c.mode = e('sensor', 'mode', 'Mode', { state_topic: st, value_template: '{{ value_json.mode }}', device_class: 'enum', options: ['normal', 'degraded', 'safe', 'manual'] });
+  c.phase = e('sensor', 'phase', 'Photoperiod phase', { state_topic: st, value_template: '{{ value_json.phase }}', device_class: 'enum', options: ['night', 'dawn', 'day', 'dusk'] });
+  c.light_level = e('sensor', 'light_level', 'Light level', { state_topic: st, value_template: '{{ value_json.lightLevelPct }}', unit_of_measurement: '%', state_class: 'measurement', icon: 'mdi:brightness-6' });
+  c.fault = e('binary_sensor', 'fault', 'Fault', { ...onOff('value_json.faultActive'), device_class: 'problem', json_attributes_topic: st, json_attributes_template: '{{ {"faults": value_json.faults} | tojson }}' });
+  c.latched_fault = e('binary_sensor', 'latched_fault', 'Latched fault', { ...onOff('value_json.latchedFault'), device_class: 'problem' });
+  c.health = e('binary_sensor', 'health', 'Component health', { ...onOff('value_json.healthProblem'), device_class: 'problem', entity_category: 'diagnostic', json_attributes_topic: st, json_attributes_template: '{{ value_json.components | tojson }}' });
+  if (hasFeeder) c.last_fed = e('sensor', 'last_fed', 'Last fed', { state_topic: st, value_template: '{{ value_json.lastFedAt }}', device_class: 'timestamp' });
+
+  for (const a of enc.actuators) {
+    if (a.kind === 'feeder') continue;
+    const expr = `value_json.actuators['${a.id}'].on`;
+    const key = `actuator_${a.id}`;
+    if (opts.commandsEnabled && SWITCHABLE_KINDS.has(a.kind)) {
+      c[key] = e('switch', key, label(a.id), { ...onOff(expr), state_on: 'ON', state_off: 'OFF', command_topic: topics.command(enc.id, 'output', a.id), retain: false, device_class: 'switch' });
+    } else {
+      c[key] = e('binary_sensor', key, label(a.id), { ...onOff(expr), device_class: a.kind === 'cutoff' ? 'power' : 'running' });
+    }
+  }
+
+  if (opts.commandsEnabled) {
+    const b = setpointBounds(enc.climate);
+    c.control_mode = e('select', 'control_mode', 'Control mode', { state_topic: st, value_template: "{{ 'manual' if value_json.mode == 'manual' else 'auto' }}", command_topic: topics.command(enc.id, 'mode'), options: ['auto', 'manual'], retain: false });
+    c.setpoint_override = e('number', 'setpoint_override', 'Setpoint override', { state_topic: st, value_template: '{{ value_json.setpointC }}', command_topic: topics.command(enc.id, 'setpoint'), min: b.minC, max: b.maxC, step: 0.5, mode: 'box', device_class: 'temperature', unit_of_measurement: '°C', retain: false });
+    c.resume_schedule = e('button', 'resume_schedule', 'Resume scheduled setpoint', { command_topic: topics.command(enc.id, 'setpoint', 'clear'), payload_press: 'PRESS', retain: false, icon: 'mdi:calendar-clock' });
+    c.acknowledge = e('button', 'acknowledge', 'Acknowledge faults', { command_topic: topics.command(enc.id, 'acknowledge'), payload_press: 'PRESS', retain: false, icon: 'mdi:check-circle-outline' });
+    if (hasFeeder) c.feed = e('button', 'feed', 'Feed now', { command_topic: topics.command(enc.id, 'feed'), payload_press: 'PRESS', retain: false, icon: 'mdi:food-drumstick' });
+  }
+
+  return {
+    topic: topics.discoveryDevice(objectId),
+    objectId,
+    payload: {
+      device: { identifiers: [`${controllerIdentifier(ctrl)}_${enc.id}`], name: enc.name, manufacturer: 'terrarium-controller', model: `Enclosure (${enc.climate.commonName})`, sw_version: opts.swVersion, via_device: controllerIdentifier(ctrl) },
+      origin,
+      components: c,
+    },
+  };
+}

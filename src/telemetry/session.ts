@@ -1,0 +1,215 @@
+import { dirname } from 'node:path';
+import mqtt from 'mqtt';
+import type { EnclosureConfig } from '../config/load.js';
+import type { MqttConfig } from '../config/mqtt-schema.js';
+import type { EnclosureSnapshot } from '../control/snapshot.js';
+import { describeError } from '../errors.js';
+import { type TimerHandle, withTimeout } from '../hal/clock.js';
+import type { ComponentHealth } from '../resilience/health-types.js';
+import { buildClientOptions, redactUrl } from './client-options.js';
+import { CommandHandler } from './command-handler.js';
+import { MqttLink } from './connection.js';
+import { buildDiscovery } from './discovery.js';
+import { DiscoveryPublisher } from './discovery-publisher.js';
+import { MqttConnectionError } from './errors.js';
+import { HealthPublisher } from './health-publisher.js';
+import type { TelemetryOptions, TelemetryStatus } from './options.js';
+import { OutboxDrainer } from './outbox-drain.js';
+import { eventPayload, iso } from './payloads.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
+import { TopicTree } from './topics.js';
+
+/** Home Assistant is answered 0..5 s after its birth message (ha-mqtt-discovery.md §1, "do both"), ms. */
+const HA_BIRTH_JITTER_MS = 5000;
+/** Bound on the flush of the outbox at stop, and on each close step, ms. */
+const STOP_FLUSH_MS = 3000;
+const STOP_STEP_MS = 2000;
+/** Outbox loss is logged at most this often, ms (a long outage would repeat it at every reading). */
+const LOSS_LOG_EVERY_MS = 600_000;
+
+/**
+ * One started telemetry (between `Telemetry.start()` and `stop()`): wires the link, the outbox
+ * drainer, the publishers and the command handler, and reacts to connects and messages.
+ */
+export class TelemetrySession {
+  private readonly topics: TopicTree;
+  private readonly link: MqttLink;
+  private readonly drainer: OutboxDrainer;
+  private readonly snapshots: SnapshotPublisher;
+  private readonly health: HealthPublisher;
+  private readonly discovery: DiscoveryPublisher;
+  private readonly commands: CommandHandler;
+  private haTimer: TimerHandle | null = null;
+  private enqueueFailures = 0;
+  private lastStoreError: string | undefined;
+  private loggedDropped = 0;
+  private lastDropLogAt: number | null = null;
+
+  /** Builds the parts (no I/O, no timers: `start()` connects). */
+  constructor(
+    private readonly opts: TelemetryOptions,
+    private readonly mqttConfig: MqttConfig,
+  ) {
+    const m = mqttConfig;
+    const { config, clock, random, log, outbox } = opts;
+    const topics = new TopicTree(m.baseTopic, config.controller.id, m.discoveryPrefix);
+    const baseDir = config.file === '<inline>' ? process.cwd() : dirname(config.file);
+    const intervalMs = m.publishIntervalSeconds * 1000;
+    const link = new MqttLink({
+      url: m.url,
+      clientOptions: () => buildClientOptions(m, config.controller.id, topics.availability, baseDir, opts.secrets),
+      connect: opts.connect ?? ((url, o) => mqtt.connect(url, o)),
+      clock,
+      random,
+      log,
+      reconnect: m.reconnect,
+      onConnect: () => this.onConnect(),
+      onMessage: (topic, payload, retain) => this.onMessage(topic, payload, retain),
+      onDown: () => {
+        this.drainer.reset();
+        this.discovery.cancel();
+      },
+    });
+    this.topics = topics;
+    this.link = link;
+    this.drainer = new OutboxDrainer(outbox, link, log);
+    this.snapshots = new SnapshotPublisher({ topics, clock, link, intervalMs, enqueueReading: (enc, payload, at) => this.onReading(enc, payload, at) });
+    this.health = new HealthPublisher({ topics, clock, link, intervalMs });
+    const messages = buildDiscovery(config, topics, { swVersion: opts.swVersion ?? '0.1.0', commandsEnabled: m.commandsEnabled });
+    this.discovery = new DiscoveryPublisher({ messages, topics, link, outbox, clock, log });
+    this.commands = new CommandHandler({
+      topics,
+      enclosures: new Map<string, EnclosureConfig>(config.enclosures.map((e) => [e.id, e])),
+      defaultOverrideMinutes: m.setpointOverrideMinutes,
+      sink: opts.sink,
+      clock,
+      log,
+      respond: (enc, result, qos) => link.publish(topics.result(enc), JSON.stringify(result), { qos, retain: false }),
+    });
+  }
+
+  start(): void {
+    this.opts.log.info({ url: redactUrl(this.mqttConfig.url), base: this.topics.base }, 'mqtt telemetry starting');
+    this.link.start();
+  }
+
+  snapshot(s: EnclosureSnapshot): void {
+    this.snapshots.onSnapshot(s);
+  }
+
+  healthOf(h: ComponentHealth[]): void {
+    this.health.onHealth(h);
+  }
+
+  event(enclosureId: string | null, event: { type: string; [k: string]: unknown }): void {
+    const now = this.opts.clock.now();
+    this.store(this.topics.event(enclosureId), JSON.stringify(eventPayload(enclosureId, event, now)), now);
+  }
+
+  drain(max: number): number {
+    return this.commands.drain(max);
+  }
+
+  linkStatus(): ReturnType<MqttLink['status']> {
+    return this.link.status();
+  }
+
+  status(): TelemetryStatus {
+    const l = this.link.status();
+    let pending = 0;
+    let dropped = this.enqueueFailures;
+    try {
+      pending = this.opts.outbox.pending();
+      dropped += this.opts.outbox.dropped();
+    } catch (e) {
+      this.lastStoreError = describeError(e);
+    }
+    const lastError = l.lastError ?? this.drainer.lastFailure() ?? this.lastStoreError;
+    return { connected: l.connected, ...(lastError ? { lastError } : {}), authFailed: l.authFailed, outboxPending: pending, outboxDropped: dropped, commandsDropped: this.commands.dropped(), attempts: l.attempts };
+  }
+
+  async stop(): Promise<void> {
+    this.haTimer?.cancel();
+    this.haTimer = null;
+    this.discovery.cancel();
+    if (this.link.isConnected()) {
+      this.drainer.pump();
+      try {
+        await withTimeout(this.opts.clock, this.drainer.whenDrained(), STOP_FLUSH_MS, () => new MqttConnectionError(`outbox flush timed out after ${STOP_FLUSH_MS} ms`));
+      } catch (e) {
+        this.opts.log.warn({ err: describeError(e), pending: this.opts.outbox.pending() }, 'outbox not fully flushed at stop; rows kept for the next start');
+      }
+    }
+    await this.link.stop({ topic: this.topics.availability, payload: 'offline' }, STOP_STEP_MS);
+    this.opts.log.info('mqtt telemetry stopped');
+  }
+
+  private onConnect(): void {
+    this.drainer.reset();
+    this.link.subscribe([...(this.mqttConfig.commandsEnabled ? [this.topics.commandFilter] : []), this.topics.haStatus, this.topics.discoveryIndex]);
+    this.discovery.onConnect();
+    this.republish(false);
+    this.drainer.pump();
+  }
+
+  /** Availability, (discovery,) states, health and status: at connect and after Home Assistant restarts. */
+  private republish(withDiscovery: boolean): void {
+    this.link.publish(this.topics.availability, 'online', { qos: 1, retain: true });
+    if (withDiscovery) this.discovery.publishAll();
+    this.snapshots.republishAll();
+    this.health.republishAll();
+    this.publishStatus();
+  }
+
+  private onMessage(topic: string, payload: Buffer, retain: boolean): void {
+    if (topic === this.topics.haStatus) {
+      if (payload.toString().trim() !== 'online') return;
+      this.haTimer?.cancel();
+      this.haTimer = this.opts.clock.setTimeout(() => {
+        this.haTimer = null;
+        this.opts.log.info('Home Assistant came online: republishing discovery and state');
+        this.republish(true);
+      }, Math.floor(this.opts.random.next() * HA_BIRTH_JITTER_MS));
+    } else if (topic === this.topics.discoveryIndex) {
+      this.discovery.onIndex(payload);
+    } else {
+      this.commands.onMessage(topic, payload, retain);
+    }
+  }
+
+  private onReading(enclosureId: string, payload: string, at: number): void {
+    this.store(this.topics.readings(enclosureId), payload, at);
+    this.publishStatus();
+  }
+
+  private store(topic: string, payload: string, at: number): void {
+    try {
+      this.opts.outbox.enqueue(topic, payload, { qos: 1, retain: false, at });
+    } catch (e) {
+      this.enqueueFailures++;
+      this.lastStoreError = describeError(e);
+      this.opts.log.error({ topic, err: this.lastStoreError, lost: this.enqueueFailures }, 'cannot store a message in the outbox; it is lost');
+      return;
+    }
+    this.drainer.kick();
+    this.logLoss();
+  }
+
+  /** Warns when the outbox bounds dropped rows, at most every {@link LOSS_LOG_EVERY_MS}. */
+  private logLoss(): void {
+    const dropped = this.opts.outbox.dropped();
+    if (dropped <= this.loggedDropped) return;
+    const now = this.opts.clock.monotonic();
+    if (this.lastDropLogAt !== null && now - this.lastDropLogAt < LOSS_LOG_EVERY_MS) return;
+    this.opts.log.warn({ dropped, since: dropped - this.loggedDropped, pending: this.opts.outbox.pending() }, 'outbox full or too old: oldest rows dropped');
+    this.loggedDropped = dropped;
+    this.lastDropLogAt = now;
+  }
+
+  private publishStatus(): void {
+    if (!this.link.isConnected()) return;
+    const s = this.status();
+    const doc = { at: iso(this.opts.clock.now()), outboxPending: s.outboxPending, outboxDropped: s.outboxDropped, commandsDropped: s.commandsDropped };
+    this.link.publish(this.topics.status, JSON.stringify(doc), { qos: 1, retain: true });
+  }
+}

@@ -31,14 +31,15 @@ export function readingsOf(bySensor: ReadingsBySensor, sensorIds: readonly strin
 /**
  * Fuses one tick's readings of an enclosure into one effective measurement per quantity:
  * - temperature: the first heater's `sensors` list (its thermostat's preference order), else every
- *   sensor in config order (BME280 and DS18B20 both measure temperature);
+ *   air-placed sensor in config order (BME280 and DS18B20 both measure temperature; surface probes
+ *   measure a basking spot, not the air);
  * - humidity: `enc.humiditySensors` in order (default: every BME280);
  * - pressure: the BME280s in config order.
  * Each is the first trustworthy reading of its list, or `null` ({@link effectiveReading}).
  */
 export function fuseMeasurements(enc: EnclosureConfig, bySensor: ReadingsBySensor): Measurements {
   const heater = enc.actuators.find((a) => a.kind === 'heater');
-  const tempSensors = heater?.kind === 'heater' ? heater.sensors : enc.sensors.map((s) => s.id);
+  const tempSensors = heater?.kind === 'heater' ? heater.sensors : enc.sensors.filter((s) => s.placement === 'air').map((s) => s.id);
   const bmes = enc.sensors.filter((s) => s.type === 'bme280').map((s) => s.id);
   return {
     temperature: effectiveReading(readingsOf(bySensor, tempSensors, 'temperature')),

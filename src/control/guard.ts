@@ -1,0 +1,179 @@
+import type { EnclosureConfig } from '../config/load.js';
+import { acknowledge, activeFaults, carryOver, faultEvents, faultKey, hasHeatLockout, latchFaults } from './faults.js';
+import { cutoffCommands, heatLockoutRestrictions } from './interlocks/heat-lockout.js';
+import { evaluateMaxOnTime, initialMaxOnTimeState, type MaxOnTimeState } from './interlocks/max-on-time.js';
+import { evaluateOverTemperature, initialOverTemperatureState, type OverTemperatureState } from './interlocks/over-temperature.js';
+import { evaluateSensorFallback, initialSensorFallbackState, type SensorFallbackState } from './interlocks/sensor-fallback.js';
+import { evaluateStuckRelay, initialStuckRelayState, type StuckRelayState } from './interlocks/stuck-relay.js';
+import { evaluateThermalRunaway, initialThermalRunawayState, type ThermalRunawayState } from './interlocks/thermal-runaway.js';
+import type { GuardContext, Restriction, TickInput } from './interlocks/types.js';
+import { evaluateUnderTemperature, initialUnderTemperatureState, type UnderTemperatureState } from './interlocks/under-temperature.js';
+import { evaluateWaterLevel } from './interlocks/water-level.js';
+import type { ControlEvent, Fault, FaultKind, Measurements, OutputPlan } from './types.js';
+
+export type { GuardContext } from './interlocks/types.js';
+export { isFallbackReason } from './interlocks/sensor-fallback.js';
+
+/**
+ * The guard (DESIGN.md, One control tick, step 4): safety interlocks that may only restrict the
+ * plan: turn outputs off, hold them off, or latch a fault. It never turns on an output the plan had
+ * off; the one exception is a `cutoff` relay missing from the plan, added ON (conducting, normal)
+ * when nothing is wrong, and driven OFF (removing power) under heat lockout.
+ *
+ * State is plain JSON. The app persists it so latched faults survive restarts until acknowledged;
+ * after loading it from disk call {@link resumeGuardState}.
+ */
+export interface GuardState {
+  version: 1;
+  /** Guard time, ms: monotonic time accumulated over every run of the controller. */
+  elapsedMs: number;
+  /** `ctx.mono` of the previous tick; `null` before the first tick of a process. */
+  lastMono: number | null;
+  /** Latched faults, until acknowledged. */
+  latched: Fault[];
+  /** Non-latched faults active at the previous tick (for raised/cleared events and raise times). */
+  transient: Fault[];
+  overTemperature: OverTemperatureState;
+  underTemperature: UnderTemperatureState;
+  sensorFallback: SensorFallbackState;
+  /** Runaway watch state per heater. */
+  runaway: ThermalRunawayState;
+  stuckRelay: StuckRelayState;
+  /** On-time counters per actuator. */
+  onTime: MaxOnTimeState;
+  /** Wall ms of the last acknowledgement, `null` if none. */
+  lastAcknowledgedAt: number | null;
+}
+
+export function initialGuardState(): GuardState {
+  return {
+    version: 1,
+    elapsedMs: 0,
+    lastMono: null,
+    latched: [],
+    transient: [],
+    overTemperature: initialOverTemperatureState(),
+    underTemperature: initialUnderTemperatureState(),
+    sensorFallback: initialSensorFallbackState(),
+    runaway: initialThermalRunawayState(),
+    stuckRelay: initialStuckRelayState(),
+    onTime: initialMaxOnTimeState(),
+    lastAcknowledgedAt: null,
+  };
+}
+
+/** Prepares a state loaded from disk for a new process: the monotonic origin changed, the gap counts as 0. */
+export function resumeGuardState(state: GuardState): GuardState {
+  return { ...state, lastMono: null };
+}
+
+export interface GuardResult {
+  /** The restricted plan; may add the cutoff output. */
+  outputs: OutputPlan;
+  state: GuardState;
+  /** Every active fault, latched first. */
+  faults: Fault[];
+  /** Faults raised or cleared at this tick. */
+  events: ControlEvent[];
+  /** A latched heat fault holds every heater off (and the cutoff open). */
+  heatLockout: boolean;
+}
+
+/**
+ * Runs every interlock for one enclosure tick and restricts the plan.
+ * @param enc the enclosure (profile merged)
+ * @param m this tick's measurements
+ * @param plan the planner's desired outputs
+ * @param state the previous guard state (from {@link initialGuardState} or the last result)
+ * @param ctx wall and monotonic time, float switch, applied outputs, active setpoint
+ */
+export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: OutputPlan, state: GuardState, ctx: GuardContext): GuardResult {
+  const dt = state.lastMono === null || ctx.mono < state.lastMono ? 0 : ctx.mono - state.lastMono;
+  const t = state.elapsedMs + dt;
+  const input: TickInput = { enc, m, plan, ctx, t, dt };
+
+  const over = evaluateOverTemperature(input, state.overTemperature);
+  const under = evaluateUnderTemperature(input, state.underTemperature);
+  const stuck = evaluateStuckRelay(input, state.stuckRelay);
+  const runaway = evaluateThermalRunaway(input, state.runaway);
+  const sensors = evaluateSensorFallback(input, state.sensorFallback);
+  const onTime = evaluateMaxOnTime(input, state.onTime);
+  const water = evaluateWaterLevel(input);
+  // Severity order: the first restriction of an output gives its reason.
+  const outcomes = [over, stuck, runaway, sensors, onTime, water, under];
+
+  const latched = latchFaults(state.latched, outcomes.flatMap((o) => o.latch));
+  const heatLockout = hasHeatLockout(latched);
+  const restrictions = [...heatLockoutRestrictions(enc, latched), ...outcomes.flatMap((o) => o.off)];
+  const outputs = { ...restrict(plan, restrictions), ...cutoffCommands(enc, plan, heatLockout) };
+
+  const transient = carryOver(state.transient, outcomes.flatMap((o) => o.faults));
+  const faults = activeFaults(latched, transient);
+  const events = faultEvents(activeFaults(state.latched, state.transient), faults, ctx.now);
+
+  const next: GuardState = {
+    ...state,
+    elapsedMs: t,
+    lastMono: ctx.mono,
+    latched,
+    transient,
+    overTemperature: over.state,
+    underTemperature: under.state,
+    sensorFallback: sensors.state,
+    runaway: runaway.state,
+    stuckRelay: stuck.state,
+    onTime: onTime.state,
+  };
+  return { outputs, state: next, faults, events, heatLockout };
+}
+
+/** Copies the plan and turns every restricted output off (first reason wins); never turns anything on. */
+function restrict(plan: OutputPlan, restrictions: readonly Restriction[]): OutputPlan {
+  const out: OutputPlan = {};
+  for (const [id, cmd] of Object.entries(plan)) out[id] = { ...cmd };
+  const done = new Set<string>();
+  for (const r of restrictions) {
+    if (done.has(r.id)) continue;
+    done.add(r.id);
+    out[r.id] = { on: false, reason: r.reason };
+  }
+  return out;
+}
+
+/**
+ * Acknowledges latched faults (all, or only `kinds`), e.g. from `terrarium ack` or MQTT.
+ *
+ * Decision: an acknowledgement clears the latch unconditionally and restarts the matching detectors
+ * from scratch (runaway watch, stuck-relay episode, over-temperature trip count). It does not judge
+ * whether the cause is gone, because the detectors do that better: a heater that still cannot heat
+ * re-latches `heater-no-heat` one watch period after it is turned on again, a welded relay re-latches
+ * after `stuckRelayMinutes`, and a still-hot enclosure stays cut off by the non-latched
+ * over-temperature cutoff (Marlin likewise needs a reset and re-detects).
+ * @param now wall ms of the acknowledgement
+ * @returns the new state and the faults cleared (the caller logs them / emits `fault-cleared`)
+ */
+export function acknowledgeFaults(state: GuardState, now: number, kinds?: FaultKind[]): { state: GuardState; cleared: Fault[] } {
+  const { kept, cleared } = acknowledge(state.latched, kinds);
+  const clearedKeys = new Set(cleared.map(faultKey));
+  const runawayHeaters = { ...state.runaway.heaters };
+  const stuckHeaters = { ...state.stuckRelay.heaters };
+  let overTemperature = state.overTemperature;
+  for (const f of cleared) {
+    if (f.kind === 'thermal-runaway' || f.kind === 'heater-no-heat') delete runawayHeaters[f.component];
+    if (f.kind === 'stuck-relay') delete stuckHeaters[f.component];
+    if (f.kind === 'over-temperature') overTemperature = { ...overTemperature, overMs: 0, trips: [] };
+  }
+  return {
+    state: {
+      ...state,
+      latched: kept,
+      // A condition still present is re-raised at the next tick as a fresh (non-latched) fault.
+      transient: state.transient.filter((f) => !clearedKeys.has(faultKey(f))),
+      runaway: { heaters: runawayHeaters },
+      stuckRelay: { heaters: stuckHeaters },
+      overTemperature,
+      lastAcknowledgedAt: now,
+    },
+    cleared,
+  };
+}

@@ -143,6 +143,14 @@ export class SimGpio implements GpioProvider {
     this.change(line, () => this.driven.set(line, level));
   }
 
+  /**
+   * The process holding the lines died (crash-restart fault): every line is released at once, outputs
+   * keep their last level (as sysfs lines do), and every old handle fails from now on.
+   */
+  releaseAll(): void {
+    for (const line of [...this.owners.keys()]) this.change(line, () => this.owners.delete(line));
+  }
+
   /** Releases `line` if `owner` still holds it (closing a handle twice is a no-op). */
   private release(line: number, owner: Owner): void {
     if (this.owners.get(line) === owner) this.change(line, () => this.owners.delete(line));

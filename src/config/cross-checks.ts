@@ -38,6 +38,7 @@ export function crossCheck(cfg: ConfigFile): ConfigIssue[] {
     enclosureIds.add(enc.id);
 
     const sensorIds = new Map<string, string>();
+    const surface = new Set(enc.sensors.filter((s) => s.placement === 'surface').map((s) => s.id));
     enc.sensors.forEach((s, i) => {
       const p = `${base}.sensors[${i}]`;
       if (sensorIds.has(s.id)) issues.push({ path: `${p}.id`, message: `duplicate sensor id "${s.id}"` });
@@ -65,6 +66,8 @@ export function crossCheck(cfg: ConfigFile): ConfigIssue[] {
         a.sensors.forEach((sid, k) => {
           if (!sensorIds.has(sid)) {
             issues.push({ path: `${p}.sensors[${k}]`, message: `heater "${a.id}" names sensor "${sid}", which is not in enclosure "${enc.id}" (sensors: ${[...sensorIds.keys()].join(', ')})` });
+          } else if (surface.has(sid)) {
+            issues.push({ path: `${p}.sensors[${k}]`, message: `sensor "${sid}" is a surface probe; a thermostat needs air sensors (use it as the heater's "limit")` });
           }
         });
         if (a.limit && !sensorIds.has(a.limit.sensor)) {

@@ -9,6 +9,12 @@ const Oversampling = z.union([z.literal(0), z.literal(1), z.literal(2), z.litera
 
 const SensorCommon = {
   id: Id,
+  /**
+   * Where the sensor sits: `air` measures the enclosure air (thermostat, setpoints, the
+   * over-temperature cutoff at the profile's safety.maxC); `surface` is a basking-spot or heat-mat
+   * probe that legitimately runs hotter than the air and is only used as a heater's `limit`.
+   */
+  placement: z.enum(['air', 'surface']).default('air'),
   /** A reading older than this is stale, s (DESIGN.md: stale reading). */
   staleAfterSeconds: z.number().min(1).max(3600).default(60),
   /** The same raw value for this long means the sensor is stuck, minutes (0 = never). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnclosureSchema } from './enclosure-schema.js';
 import { HardwareSchema } from './hardware-schema.js';
+import { HostSchema } from './host-schema.js';
 import { MqttSchema } from './mqtt-schema.js';
 
 export const ControllerSchema = z.strictObject({
@@ -13,6 +14,8 @@ export const ControllerSchema = z.strictObject({
   stateDir: z.string().min(1).default('./state'),
   /** IANA time zone for schedules, photoperiod and feeding. */
   timezone: z.string().min(1).default('UTC'),
+  /** Delay between switching outputs to their startup state at boot, ms (spreads inrush current). */
+  startupStaggerMs: z.number().int().min(0).max(10_000).default(0),
   /** Where species profiles live; relative to the config file (default: the shipped `config/species`). */
   speciesDir: z.string().min(1).optional(),
 });
@@ -24,6 +27,8 @@ export const ConfigFileSchema = z.strictObject({
   hardware: HardwareSchema,
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).prefault({}),
   mqtt: MqttSchema.optional(),
+  /** Host health thresholds (SoC temperature, memory, disk, load, event-loop lag, RSS). */
+  host: HostSchema.prefault({}),
   enclosures: z.array(EnclosureSchema).min(1),
 });
 

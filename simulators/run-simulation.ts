@@ -1,0 +1,181 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Controller } from '../src/app/controller.js';
+import { silentLogger } from '../src/app/logger.js';
+import type { Config } from '../src/config/load.js';
+import type { TickOutcome } from '../src/app/enclosure-runtime.js';
+import type { ControlEvent, EnclosureMode } from '../src/control/types.js';
+import type { RecoveryEvent } from '../src/supervisor/supervisor.js';
+import { SimRecorder } from './report/index.js';
+import type { SimReport } from './report/types.js';
+import { type Scenario, type ScenarioEvent, durationMs } from './scenario.js';
+import { applyFault } from './fault-injector.js';
+import { SimWorld } from './sim-world.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** Default simulated start: a fixed instant, so a run is reproducible from its seed alone. */
+export const DEFAULT_SIM_START = '2026-06-01T00:00:00Z';
+
+export interface SimulationOptions {
+  config: Config;
+  days: number;
+  seed?: number;
+  scenario?: Scenario;
+  /** Durable state directory (default: a fresh temp dir, so runs do not share state). */
+  stateDir?: string;
+  log?: Logger;
+  /** Called about every simulated hour with the fraction done (progress bar). */
+  onProgress?: (fraction: number) => void;
+  /** Wall-clock seconds source for the report (the caller's; simulators keep no real clock). */
+  wallSeconds?: () => number;
+  /** Called after every completed tick with its outcomes (scenario tests inspect outputs and the world). */
+  onTick?: (outcomes: TickOutcome[], world: SimWorld) => void;
+  /**
+   * Called with each controller once it has started: the first one and every one rebuilt after a
+   * crash-restart (scenario tests send operator commands, e.g. `commands.acknowledge`).
+   */
+  onController?: (controller: Controller) => void;
+}
+
+/** A mode change seen during the run (scenario expectations). */
+export interface ModeChange {
+  enclosureId: string;
+  at: number;
+  mode: EnclosureMode;
+}
+
+export interface SimulationResult {
+  report: SimReport;
+  modes: ModeChange[];
+  recoveries: RecoveryEvent[];
+  events: Array<{ enclosureId: string; event: ControlEvent }>;
+  /** Scenario fault windows as applied (wall ms), for recovery-time checks. */
+  faultWindows: Array<{ event: ScenarioEvent; from: number; to: number | null }>;
+  world: SimWorld;
+  ticks: number;
+}
+
+/**
+ * Awaits `p` while advancing virtual time in small steps, for work that waits on the clock
+ * (driver conversion times, servo moves) outside the run loop: start and stop.
+ */
+export async function drive<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
+  let done = false;
+  const settled = p.finally(() => {
+    done = true;
+  });
+  for (let i = 0; !done && i < 100_000; i++) await clock.advance(10);
+  return settled;
+}
+
+/** Chunk of virtual time advanced per step of the run loop, ms. */
+const STEP_MS = 60_000;
+
+/**
+ * Runs the real controller against the simulated terrarium in virtual time (`terrarium simulate`,
+ * the scenario tests, the benchmarks): the same Controller, drivers and components as on a Pi,
+ * on simulated I2C/GPIO/1-Wire, with the physics running on while faults are injected from the
+ * scenario, including crash-restarts on the same state directory.
+ */
+export async function runSimulation(o: SimulationOptions): Promise<SimulationResult> {
+  const seed = o.seed ?? o.config.hardware.sim.seed;
+  const start = Date.parse(o.config.hardware.sim.start ?? DEFAULT_SIM_START);
+  const clock = new VirtualClock(start);
+  const stateDir = o.stateDir ?? mkdtempSync(join(tmpdir(), 'terrarium-sim-'));
+  const config: Config = { ...o.config, controller: { ...o.config.controller, stateDir } };
+  const log = o.log ?? silentLogger();
+  const world = new SimWorld(config, clock, seed);
+  const recorder = new SimRecorder({ tickMs: config.controller.tickMs, timezone: config.controller.timezone });
+  const modes: ModeChange[] = [];
+  const lastMode = new Map<string, EnclosureMode>();
+  const recoveries: RecoveryEvent[] = [];
+  const openLadders = new Map<string, number>();
+  const events: SimulationResult['events'] = [];
+  let ticks = 0;
+
+  const build = (): Controller =>
+    new Controller({
+      config,
+      hardware: world.hardware(),
+      log,
+      onTick: (outcomes) => {
+        ticks++;
+        for (const oc of outcomes) {
+          const s = oc.snapshot;
+          const truth = world.truth(s.enclosureId);
+          recorder.record(s, { airC: truth.airC, humidityPct: truth.humidityPct });
+          if (lastMode.get(s.enclosureId) !== s.mode) {
+            lastMode.set(s.enclosureId, s.mode);
+            modes.push({ enclosureId: s.enclosureId, at: s.at, mode: s.mode });
+          }
+          for (const ev of oc.events) {
+            events.push({ enclosureId: s.enclosureId, event: ev });
+            if (ev.type === 'fault') recorder.recordEvent(s.enclosureId, { type: 'fault', kind: ev.fault.kind, component: ev.fault.component, at: ev.fault.at, message: ev.fault.message });
+            if (ev.type === 'feed') recorder.recordEvent(s.enclosureId, { type: 'feed', actuatorId: ev.actuatorId, at: ev.at, reason: ev.reason });
+          }
+        }
+        o.onTick?.(outcomes, world);
+      },
+      onRecovery: (ev) => {
+        recoveries.push(ev);
+        // The report lists whole recoveries (detected -> healthy again): a ladder opens with a
+        // pending `retry` and closes with `recovered` carrying the same start; a successful reset
+        // or restart on the way is one step of it, not a recovery of its own.
+        const key = `${ev.enclosureId ?? '*'}/${ev.component}`;
+        if (ev.outcome === 'pending' && ev.strategy === 'retry') openLadders.set(key, ev.startedAt);
+        if (ev.outcome === 'recovered' && ev.endedAt !== null && ev.enclosureId && openLadders.get(key) === ev.startedAt) {
+          openLadders.delete(key);
+          recorder.recordEvent(ev.enclosureId, { type: 'recovery', component: ev.component, detectedAt: ev.startedAt, recoveredAt: ev.endedAt, action: ev.strategy });
+        }
+      },
+    });
+
+  let controller = build();
+  await drive(clock, controller.start());
+  o.onController?.(controller);
+
+  const faultWindows: SimulationResult['faultWindows'] = [];
+  const endMono = o.days * 86_400_000;
+  for (const ev of o.scenario?.events ?? []) {
+    const at = durationMs(ev.at);
+    clock.setTimeout(() => {
+      const window = { event: ev, from: clock.now(), to: null as number | null };
+      faultWindows.push(window);
+      if (ev.fault.kind === 'crash-restart') {
+        const downtime = durationMs(ev.fault.downtime);
+        void (async () => {
+          await controller.abandon();
+          world.crashProcess();
+          await clock.sleep(downtime);
+          controller = build();
+          await controller.start();
+          o.onController?.(controller);
+          window.to = clock.now();
+        })();
+        return;
+      }
+      if (ev.fault.kind === 'clock-jump') {
+        clock.jumpWall(ev.fault.by * 1000);
+        window.to = clock.now();
+        return;
+      }
+      const clear = applyFault(world, config, ev);
+      if (ev.duration !== undefined) {
+        clock.setTimeout(() => {
+          clear();
+          window.to = clock.now();
+        }, durationMs(ev.duration));
+      }
+    }, at);
+  }
+
+  for (let t = STEP_MS; t <= endMono; t += STEP_MS) {
+    await clock.runUntilMonotonic(t);
+    if (o.onProgress && t % 3_600_000 === 0) o.onProgress(t / endMono);
+  }
+  await drive(clock, controller.stop());
+  const report = recorder.report({ wallSeconds: o.wallSeconds?.() ?? 0, ticks, meta: { seed, days: o.days, scenario: o.scenario?.name ?? null, config: config.file } });
+  return { report, modes, recoveries, events, faultWindows, world, ticks };
+}

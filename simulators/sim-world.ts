@@ -1,0 +1,236 @@
+import type { Config, EnclosureConfig } from '../src/config/load.js';
+import type { Clock } from '../src/hal/clock.js';
+import { I2cError } from '../src/hal/errors.js';
+import type { I2cBus, I2cProvider } from '../src/hal/i2c.js';
+import type { Hardware } from '../src/hal/index.js';
+import { SeededRandom } from '../src/resilience/random.js';
+import { Bme280Sim } from './devices/bme280-sim.js';
+import { Pca9685Sim } from './devices/pca9685-sim.js';
+import { SimGpio } from './gpio-sim.js';
+import { SimI2cBus } from './i2c-sim.js';
+import { SimOneWire } from './onewire-sim.js';
+import { EnclosurePhysics, type PhysicsState } from './physics/enclosure-physics.js';
+import { RoomModel } from './physics/room.js';
+
+/** How one actuator's physical load is driven: a relay on a GPIO line, or a PCA9685 channel. */
+type LoadWiring =
+  | { actuatorId: string; via: 'gpio'; line: number; activeLow: boolean }
+  | { actuatorId: string; via: 'pwm'; board: Pca9685Sim; channel: number };
+
+/** One simulated enclosure: its physics and the devices wired to it. */
+export interface SimEnclosure {
+  readonly config: EnclosureConfig;
+  readonly physics: EnclosurePhysics;
+  /** BME280 models by sensor id. */
+  readonly bme280: Map<string, Bme280Sim>;
+  /** I2C bus and address of each BME280, by sensor id (for fault injection). */
+  readonly bme280At: Map<string, { bus: number; address: number }>;
+  /** DS18B20 1-Wire ids by sensor id. */
+  readonly ds18b20: Map<string, string>;
+  readonly loads: LoadWiring[];
+  /** Water left in the mister reservoir, g. */
+  reservoirG: number;
+  /** Forces the float switch to read empty (fault injection). */
+  forceWaterEmpty: boolean;
+}
+
+/** Mister reservoir size, g (a 5 L canister, typical of misting systems). */
+const RESERVOIR_G = 5000;
+
+/** An I2C handle per `open()`: closing it (component restart) does not close the shared simulated bus. */
+class SimBusHandle implements I2cBus {
+  private closed = false;
+  constructor(private readonly bus: SimI2cBus) {}
+  get busNumber(): number {
+    return this.bus.busNumber;
+  }
+  private check(address: number): void {
+    if (this.closed) throw new I2cError('ENODEV', this.bus.busNumber, address, 'bus handle is closed');
+  }
+  async readByte(a: number, r: number): Promise<number> {
+    this.check(a);
+    return this.bus.readByte(a, r);
+  }
+  async writeByte(a: number, r: number, v: number): Promise<void> {
+    this.check(a);
+    return this.bus.writeByte(a, r, v);
+  }
+  async readBlock(a: number, r: number, n: number): Promise<Uint8Array> {
+    this.check(a);
+    return this.bus.readBlock(a, r, n);
+  }
+  async writeBlock(a: number, r: number, d: Uint8Array): Promise<void> {
+    this.check(a);
+    return this.bus.writeBlock(a, r, d);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/**
+ * The simulated terrarium behind the HAL (DESIGN.md: a simulator is just another implementation
+ * of the same interfaces): register-level BME280 and PCA9685 models on simulated I2C buses,
+ * DS18B20 files on a simulated 1-Wire master, relays and the float switch on simulated GPIO, all
+ * wired from the configuration to one physics model per enclosure.
+ *
+ * Physics advances lazily: {@link sync} (called before every sensor conversion and by the
+ * simulation runner) first takes the loads' current states from the GPIO lines and PWM channels,
+ * then integrates up to the clock's now. The world keeps no timers of its own.
+ */
+export class SimWorld {
+  readonly gpio: SimGpio;
+  readonly oneWire = new SimOneWire();
+  readonly buses = new Map<number, SimI2cBus>();
+  readonly enclosures = new Map<string, SimEnclosure>();
+  readonly random: SeededRandom;
+  private readonly noise: SeededRandom;
+  private readonly pwmBoards = new Map<string, Pca9685Sim>();
+  private readonly noiseC: number;
+  private lastSyncMono: number | undefined;
+
+  /**
+   * @param config the validated configuration (its `hardware.sim` section and enclosures)
+   * @param clock the clock the controller runs on (virtual for `simulate` and tests)
+   * @param seed overrides `hardware.sim.seed`
+   */
+  constructor(
+    readonly config: Config,
+    readonly clock: Clock,
+    seed = config.hardware.sim.seed,
+  ) {
+    this.random = new SeededRandom(seed);
+    this.noise = new SeededRandom(seed ^ 0x5eed);
+    this.noiseC = config.hardware.sim.sensorNoiseC;
+    this.gpio = new SimGpio(clock);
+    const room = new RoomModel(config.hardware.sim.room);
+    for (const enc of config.enclosures) this.enclosures.set(enc.id, this.buildEnclosure(enc, room));
+  }
+
+  private bus(n: number): SimI2cBus {
+    let b = this.buses.get(n);
+    if (!b) {
+      b = new SimI2cBus(n, this.clock, this.random);
+      this.buses.set(n, b);
+    }
+    return b;
+  }
+
+  private pwmBoard(bus: number, address: number): Pca9685Sim {
+    const key = `${bus}:${address}`;
+    let board = this.pwmBoards.get(key);
+    if (!board) {
+      board = new Pca9685Sim(this.clock);
+      this.bus(bus).attach(address, board);
+      this.pwmBoards.set(key, board);
+    }
+    return board;
+  }
+
+  private buildEnclosure(enc: EnclosureConfig, room: RoomModel): SimEnclosure {
+    const physics = new EnclosurePhysics(enc, room, this.clock.monotonic(), this.clock.now(), this.config.controller.timezone);
+    const sim: SimEnclosure = { config: enc, physics, bme280: new Map(), bme280At: new Map(), ds18b20: new Map(), loads: [], reservoirG: RESERVOIR_G, forceWaterEmpty: false };
+    for (const s of enc.sensors) {
+      if (s.type === 'bme280') {
+        const model = new Bme280Sim(this.clock, () => {
+          this.sync();
+          const st = physics.state();
+          return {
+            temperatureC: st.airC + this.noiseC * this.noise.gaussian(),
+            humidityPct: Math.min(100, Math.max(0, st.humidityPct + 4 * this.noiseC * this.noise.gaussian())),
+            pressurePa: st.pressurePa,
+          };
+        });
+        this.bus(s.bus).attach(s.address, model);
+        sim.bme280.set(s.id, model);
+        sim.bme280At.set(s.id, { bus: s.bus, address: s.address });
+      } else {
+        // An air-placed probe reads the enclosure air; a surface probe the basking spot under the heaters.
+        const surface = s.placement === 'surface';
+        this.oneWire.addDevice(s.deviceId, () => {
+          this.sync();
+          const st = physics.state();
+          return (surface ? st.probeC : st.airC) + this.noiseC * this.noise.gaussian();
+        });
+        sim.ds18b20.set(s.id, s.deviceId);
+      }
+    }
+    for (const a of enc.actuators) {
+      if (a.kind === 'feeder') {
+        if (a.drive.type === 'servo') this.pwmBoard(a.drive.bus, a.drive.address);
+        continue;
+      }
+      if (a.output.type === 'gpio') sim.loads.push({ actuatorId: a.id, via: 'gpio', line: a.output.pin, activeLow: a.output.activeLow });
+      else sim.loads.push({ actuatorId: a.id, via: 'pwm', board: this.pwmBoard(a.output.bus, a.output.address), channel: a.output.channel });
+    }
+    return sim;
+  }
+
+  /** The HAL view of this world for one controller process (see {@link crashProcess}). */
+  hardware(): Hardware {
+    const handles = this.handles;
+    const i2c: I2cProvider = {
+      open: async (n) => {
+        const h = new SimBusHandle(this.bus(n));
+        handles.push(h);
+        return h;
+      },
+    };
+    return { kind: 'sim', clock: this.clock, i2c, gpio: this.gpio, oneWire: this.oneWire };
+  }
+
+  /**
+   * The controller process died (crash-restart fault): its I2C handles and GPIO lines are released
+   * as the kernel would; outputs keep their last level; anything the dead process still had in
+   * flight fails on its next access. Call {@link hardware} again for the new process.
+   */
+  crashProcess(): void {
+    for (const h of this.handles) void h.close();
+    this.handles = [];
+    this.gpio.releaseAll();
+  }
+
+  private handles: SimBusHandle[] = [];
+
+  /** Brings every enclosure's physics up to the clock, with the loads as the outputs now drive them. */
+  sync(): void {
+    const mono = this.clock.monotonic();
+    const wall = this.clock.now();
+    for (const sim of this.enclosures.values()) {
+      const dtS = this.lastSyncMono === undefined ? 0 : Math.max(0, (mono - this.lastSyncMono) / 1000);
+      for (const load of sim.loads) {
+        if (load.via === 'gpio') {
+          const level = this.gpio.level(load.line);
+          // An unopened line leaves the relay board's input floating/pulled up: the relay is off.
+          const on = level === undefined ? false : level !== load.activeLow;
+          sim.physics.setOutput(load.actuatorId, on);
+          if (on && dtS > 0) this.drainReservoir(sim, load.actuatorId, dtS);
+        } else {
+          const duty = load.board.dutyCycle(load.channel);
+          sim.physics.setOutput(load.actuatorId, duty > 0, duty);
+        }
+      }
+      sim.physics.advanceTo(mono, wall);
+      const wl = sim.config.waterLevel;
+      if (wl) {
+        const empty = sim.forceWaterEmpty || sim.reservoirG <= 0;
+        const emptyLevel = wl.emptyLevel === 'high';
+        this.gpio.setInputLevel(wl.pin, empty ? emptyLevel : !emptyLevel);
+      }
+    }
+    this.lastSyncMono = mono;
+  }
+
+  private drainReservoir(sim: SimEnclosure, actuatorId: string, dtS: number): void {
+    const a = sim.config.actuators.find((x) => x.id === actuatorId);
+    if (a && (a.kind === 'mister' || a.kind === 'fogger')) sim.reservoirG = Math.max(0, sim.reservoirG - a.flowGramsPerSecond * dtS);
+  }
+
+  /** The true state of an enclosure (synced to now): what the animal feels. */
+  truth(enclosureId: string): PhysicsState {
+    this.sync();
+    const sim = this.enclosures.get(enclosureId);
+    if (!sim) throw new RangeError(`no simulated enclosure "${enclosureId}"`);
+    return sim.physics.state();
+  }
+}

@@ -1,0 +1,256 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { isClockPlausible } from '../control/clock-plausibility.js';
+import type { EnclosureSnapshot } from '../control/snapshot.js';
+import type { ControlEvent } from '../control/types.js';
+import { describeError } from '../errors.js';
+import type { Hardware } from '../hal/index.js';
+import type { ComponentHealth } from '../resilience/health-types.js';
+import { SeededRandom, type Random } from '../resilience/random.js';
+import { StateDocument } from '../store/state-document.js';
+import { StateStoreError } from '../store/errors.js';
+import { Supervisor, type Recoverable, type RecoveryEvent } from '../supervisor/supervisor.js';
+import { buildEnclosureDevices, Pca9685Pool } from './build-devices.js';
+import { initialFeedingState } from '../control/feeding.js';
+import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, type PersistedState } from './enclosure-state.js';
+import { EnclosureRuntime, type CommandResult, type TickOutcome } from './enclosure-runtime.js';
+import { TickLoop } from './tick-loop.js';
+import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
+
+
+/** Recovery history entries kept in the state document (bounded, oldest dropped). */
+const RECOVERY_HISTORY = 200;
+
+/** What telemetry looks like from the controller (implemented by `telemetry/Telemetry`). */
+export interface TelemetryPort {
+  start(): Promise<void>;
+  publishSnapshot(s: EnclosureSnapshot): void;
+  publishHealth(h: ComponentHealth[]): void;
+  publishEvent(enclosureId: string | null, event: ControlEvent | { type: string; [k: string]: unknown }): void;
+  drainCommands(max: number): number;
+  /** Health of the broker link. */
+  health?(): ComponentHealth[];
+  stop(): Promise<void>;
+}
+
+export interface ControllerOptions {
+  config: Config;
+  hardware: Hardware;
+  log: Logger;
+  random?: Random;
+  /** Built with the controller's command sink; absent: no MQTT. */
+  telemetry?: (sink: CommandSinkImpl) => TelemetryPort;
+  /** Called after every completed tick (simulation recorder, benchmarks). */
+  onTick?: (outcomes: TickOutcome[]) => void;
+  /** Called for every recovery step/outcome (simulation report). */
+  onRecovery?: (ev: RecoveryEvent) => void;
+  /** Controller-wide health beside the enclosures' (host metrics), published with the rest. */
+  extraHealth?: () => ComponentHealth[];
+  /** false: the caller drives ticks with {@link Controller.tickOnce} (benchmarks); default true. */
+  tickLoop?: boolean;
+}
+
+/** Operator commands, routed to an enclosure; results say why a command was refused. */
+export class CommandSinkImpl {
+  constructor(private readonly c: Controller) {}
+  private with(enclosureId: string, fn: (r: EnclosureRuntime) => CommandResult): CommandResult {
+    const r = this.c.runtime(enclosureId);
+    return r ? fn(r) : { ok: false, reason: `unknown enclosure "${enclosureId}"` };
+  }
+  setMode(enclosureId: string, mode: 'auto' | 'manual'): CommandResult {
+    return this.with(enclosureId, (r) => r.setMode(mode));
+  }
+  setSetpointOverride(enclosureId: string, valueC: number, durationMinutes: number): CommandResult {
+    return this.with(enclosureId, (r) => r.setSetpointOverride(valueC, durationMinutes));
+  }
+  clearSetpointOverride(enclosureId: string): CommandResult {
+    return this.with(enclosureId, (r) => r.clearSetpointOverride());
+  }
+  setOutput(enclosureId: string, actuatorId: string, on: boolean): CommandResult {
+    return this.with(enclosureId, (r) => r.setOutput(actuatorId, on));
+  }
+  feedNow(enclosureId: string): CommandResult {
+    return this.with(enclosureId, (r) => r.feedNow());
+  }
+  acknowledge(enclosureId: string): CommandResult {
+    return this.with(enclosureId, (r) => {
+      this.c.supervisor.acknowledge(enclosureId);
+      return r.acknowledge();
+    });
+  }
+}
+
+/**
+ * The composition root's running object: every enclosure's runtime, the supervisor, telemetry
+ * and the tick loop, built from a validated config and an explicit hardware backend.
+ * Lifecycle: `start()` then `stop()`; stop releases every timer and drives outputs safe.
+ */
+export class Controller {
+  readonly state: StateDocument<PersistedState>;
+  readonly supervisor: Supervisor;
+  readonly commands = new CommandSinkImpl(this);
+  private readonly runtimes = new Map<string, EnclosureRuntime>();
+  private readonly loop: TickLoop;
+  private telemetry: TelemetryPort | undefined;
+  private clockWasPlausible: boolean | undefined;
+  private readonly random: Random;
+
+  constructor(private readonly o: ControllerOptions) {
+    const cfg = o.config;
+    this.random = o.random ?? new SeededRandom(cfg.hardware.sim.seed);
+    this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState);
+    this.supervisor = new Supervisor({ clock: o.hardware.clock, log: o.log, components: () => this.recoverables(), onRecovery: (ev) => this.recordRecovery(ev) });
+    this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => this.tickOnce().then(() => undefined), o.log);
+  }
+
+  runtime(enclosureId: string): EnclosureRuntime | undefined {
+    return this.runtimes.get(enclosureId);
+  }
+
+  /** Ticks completed and the monotonic time of the last one (watchdog, status). */
+  progress(): { ticks: number; lastTickMono: number | undefined } {
+    return { ticks: this.loop.count, lastTickMono: this.loop.lastCompletedAt };
+  }
+
+  private loadState(): void {
+    const { log } = this.o;
+    try {
+      this.state.load();
+    } catch (e) {
+      if (!(e instanceof StateStoreError)) throw e;
+      // Keep the evidence, start conservatively: no feed today (lastFedAt = now) rather than a double feed.
+      const aside = `${this.state.file}.corrupt-${this.o.hardware.clock.now()}`;
+      try {
+        renameSync(this.state.file, aside);
+      } catch {
+        /* nothing to move */
+      }
+      log.error({ err: describeError(e), movedTo: aside }, 'state file unreadable: starting fresh with feeding paused');
+      const fresh = initialPersistedState();
+      const now = this.o.hardware.clock.now();
+      for (const enc of this.o.config.enclosures) {
+        const p = initialEnclosurePersisted();
+        for (const a of enc.actuators) if (a.kind === 'feeder') p.feeding[a.id] = { ...initialFeedingState(), lastFedAt: now, lastScheduledSlot: now };
+        fresh.enclosures[enc.id] = p;
+      }
+      this.state.set(fresh);
+    }
+  }
+
+  /** Loads state, builds and starts every component, then starts telemetry, the supervisor and the tick loop. */
+  async start(): Promise<void> {
+    const { config, hardware, log } = this.o;
+    mkdirSync(config.controller.stateDir, { recursive: true });
+    this.loadState();
+    const pool = new Pca9685Pool(hardware);
+    for (const enc of config.enclosures) {
+      const devices = buildEnclosureDevices(enc, hardware, pool, this.random, log);
+      const rt = new EnclosureRuntime({
+        enc,
+        devices,
+        clock: hardware.clock,
+        log,
+        timezone: config.controller.timezone,
+        state: this.state,
+        supervisorFaults: () => this.supervisor.faults(enc.id),
+        onEvent: (ev) => this.telemetry?.publishEvent(enc.id, ev),
+        startupStaggerMs: config.controller.startupStaggerMs,
+      });
+      this.runtimes.set(enc.id, rt);
+    }
+    for (const rt of this.runtimes.values()) await rt.start();
+    if (this.o.telemetry) {
+      this.telemetry = this.o.telemetry(this.commands);
+      await this.telemetry.start();
+    }
+    this.supervisor.start();
+    if (this.o.tickLoop !== false) this.loop.start();
+    log.info({ enclosures: [...this.runtimes.keys()], backend: hardware.kind, tickMs: config.controller.tickMs }, 'controller started');
+  }
+
+  /** One control tick over every enclosure, then telemetry. Never throws for hardware trouble. */
+  async tickOnce(): Promise<TickOutcome[]> {
+    const now = this.o.hardware.clock.now();
+    const plausible = isClockPlausible(now, CLOCK_PLAUSIBLE_AFTER);
+    if (plausible !== this.clockWasPlausible) {
+      if (!plausible) this.o.log.warn({ now: new Date(now).toISOString() }, 'system clock not plausible yet: no feeding, lights at their safe default');
+      else if (this.clockWasPlausible === false) this.o.log.info('system clock is plausible now');
+      this.clockWasPlausible = plausible;
+    }
+    const outcomes: TickOutcome[] = [];
+    for (const rt of this.runtimes.values()) {
+      try {
+        outcomes.push(await rt.tick(plausible));
+      } catch (e) {
+        this.o.log.error({ enclosure: rt.id, err: describeError(e) }, 'enclosure tick failed');
+      }
+    }
+    const t = this.telemetry;
+    if (t) {
+      for (const oc of outcomes) {
+        t.publishSnapshot(oc.snapshot);
+        for (const ev of oc.events) t.publishEvent(oc.snapshot.enclosureId, ev);
+      }
+      t.publishHealth(this.health());
+      t.drainCommands(10);
+    }
+    this.o.onTick?.(outcomes);
+    return outcomes;
+  }
+
+  /** Health of every component of every enclosure, plus controller-wide health (host). */
+  health(): ComponentHealth[] {
+    return [...[...this.runtimes.values()].flatMap((r) => r.health()), ...(this.telemetry?.health?.() ?? []), ...(this.o.extraHealth?.() ?? [])];
+  }
+
+  private recoverables(): Array<{ enclosureId: string | null; component: Recoverable }> {
+    const out: Array<{ enclosureId: string | null; component: Recoverable }> = [];
+    for (const rt of this.runtimes.values()) {
+      const d = rt.devices;
+      for (const s of d.sensors) out.push({ enclosureId: rt.id, component: s });
+      for (const a of d.actuators.values()) out.push({ enclosureId: rt.id, component: a });
+      for (const f of d.feeders.values()) out.push({ enclosureId: rt.id, component: f });
+    }
+    return out;
+  }
+
+  private recordRecovery(ev: RecoveryEvent): void {
+    this.o.onRecovery?.(ev);
+    this.telemetry?.publishEvent(ev.enclosureId, { type: 'recovery', ...ev });
+    if (ev.outcome === 'pending' && ev.strategy !== 'retry' && ev.strategy !== 'fallback') return;
+    try {
+      this.state.update((s) => ({ ...s, recoveries: [...s.recoveries, ev].slice(-RECOVERY_HISTORY) }));
+    } catch (e) {
+      this.o.log.error({ err: describeError(e) }, 'could not persist the recovery history');
+    }
+  }
+
+  /** Drives every output of every enclosure to its safe state (signals, `safe-outputs`). */
+  async safeOutputs(): Promise<void> {
+    for (const rt of this.runtimes.values()) await rt.safeOutputs();
+  }
+
+  /**
+   * Simulated process death (crash-restart scenarios): timers stop, nothing is driven safe,
+   * nothing more is written. The caller tears the hardware handles down.
+   */
+  async abandon(): Promise<void> {
+    await this.loop.stop();
+    await this.supervisor.stop();
+  }
+
+  /** Stops in reverse start order: tick loop, supervisor, telemetry (publishes offline), enclosures (outputs safe). */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.supervisor.stop();
+    try {
+      await this.telemetry?.stop();
+    } catch (e) {
+      this.o.log.warn({ err: describeError(e) }, 'telemetry stop failed');
+    }
+    for (const rt of this.runtimes.values()) await rt.stop();
+    this.o.log.info('controller stopped; outputs in their safe state');
+  }
+}

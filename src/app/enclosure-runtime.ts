@@ -1,0 +1,364 @@
+import type { Logger } from 'pino';
+import type { EnclosureConfig } from '../config/load.js';
+import { decideFeed, FeedSchedule, recordFeed, recordSkip } from '../control/feeding.js';
+import { fuseMeasurements } from '../control/fusion.js';
+import { faultEvents } from '../control/faults.js';
+import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } from '../control/guard.js';
+import { initialControlState, planEnclosure, type ControlState } from '../control/plan.js';
+import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
+import type { ControlEvent, EnclosureMode, Fault, OperatorInputs, OutputCommand } from '../control/types.js';
+import type { ReadingsBySensor } from '../devices/reading.js';
+import type { ComponentHealth } from '../resilience/health-types.js';
+import { deriveMode } from '../supervisor/mode.js';
+import type { Clock } from '../hal/clock.js';
+import type { StateDocument } from '../store/state-document.js';
+import type { EnclosureDevices } from './build-devices.js';
+import { feedingOf, initialEnclosurePersisted, type EnclosurePersisted, type PersistedState } from './enclosure-state.js';
+
+/** Result of an operator command (CLI socket or MQTT). */
+export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
+
+/** What one tick produced. */
+export interface TickOutcome {
+  snapshot: EnclosureSnapshot;
+  events: ControlEvent[];
+}
+
+export interface EnclosureRuntimeOptions {
+  enc: EnclosureConfig;
+  devices: EnclosureDevices;
+  clock: Clock;
+  log: Logger;
+  timezone: string;
+  state: StateDocument<PersistedState>;
+  /** Extra faults from the supervisor (components in `manual`), merged into the mode and snapshot. */
+  supervisorFaults?: () => Fault[];
+  /** Called when a feed cycle ends (the runtime does not wait for it inside the tick). */
+  onEvent?: (ev: ControlEvent) => void;
+  /** Delay between outputs at boot, ms. */
+  startupStaggerMs?: number;
+}
+
+/** Guard state is written on latched-fault changes at once, else at most this often (SD wear), ms. */
+const GUARD_PERSIST_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * One enclosure's control tick (DESIGN.md, One control tick): sample, fuse, plan, guard, apply,
+ * report. Holds the planner's and guard's state between ticks and persists what must survive a
+ * restart (latched faults, feeding records, operator choices) through the state document.
+ * Operator commands only change inputs; the next tick acts on them.
+ */
+export class EnclosureRuntime {
+  readonly id: string;
+  private control: ControlState;
+  private mode: EnclosureMode = 'normal';
+  private lastSnapshot: EnclosureSnapshot | undefined;
+  private manualFeedAt: number | undefined;
+  private readonly feeds = new Set<Promise<void>>();
+  private readonly schedules = new Map<string, FeedSchedule>();
+  private lastGuardPersist = Number.NEGATIVE_INFINITY;
+  private readonly loggedSkips = new Set<string>();
+  private readonly lastApplied = new Map<string, string>();
+  /** Supervisor faults of the previous tick, for their raised/cleared events. */
+  private lastSupervisorFaults: Fault[] = [];
+
+  constructor(private readonly o: EnclosureRuntimeOptions) {
+    this.id = o.enc.id;
+    this.control = initialControlState(o.enc);
+    const feeding = o.enc.climate.feeding;
+    if (feeding) for (const id of o.devices.feeders.keys()) this.schedules.set(id, FeedSchedule.parse(feeding.schedule, o.timezone));
+  }
+
+  private persisted(): EnclosurePersisted {
+    return this.o.state.get().enclosures[this.id] ?? initialEnclosurePersisted();
+  }
+
+  private persist(update: (p: EnclosurePersisted) => EnclosurePersisted): void {
+    this.o.state.update((s) => ({ ...s, enclosures: { ...s.enclosures, [this.id]: update(this.persisted()) } }));
+  }
+
+  /**
+   * Boot: restores latched faults (the guard state) from disk, starts every component (self-tests;
+   * a failure leaves the component failed for the supervisor, it does not abort the start), and
+   * drives every output to its startup state, staggered for inrush.
+   */
+  async start(): Promise<void> {
+    const p = this.persisted();
+    this.persist(() => ({ ...p, guard: resumeGuardState(p.guard) }));
+    if (p.guard.latched.length) this.o.log.warn({ enclosure: this.id, faults: p.guard.latched.map((f) => `${f.kind}:${f.component}`) }, 'latched faults restored from state; heat stays off until acknowledged');
+    const d = this.o.devices;
+    for (const s of d.sensors) await s.start();
+    for (const a of d.actuators.values()) {
+      await a.start();
+      if (this.o.startupStaggerMs) await this.o.clock.sleep(this.o.startupStaggerMs);
+    }
+    for (const f of d.feeders.values()) await f.start();
+    await d.waterLevel?.start();
+  }
+
+  /** Health of every component of this enclosure. */
+  health(): ComponentHealth[] {
+    const d = this.o.devices;
+    return [
+      ...d.sensors.map((s) => s.health()),
+      ...[...d.actuators.values()].map((a) => a.health()),
+      ...[...d.feeders.values()].map((f) => f.health()),
+      ...(d.waterLevel ? [d.waterLevel.health()] : []),
+    ];
+  }
+
+  /** The last tick's snapshot (undefined before the first tick). */
+  snapshot(): EnclosureSnapshot | undefined {
+    return this.lastSnapshot;
+  }
+
+  /** One control tick. Never throws for hardware trouble: that becomes health, quality and faults. */
+  async tick(clockPlausible: boolean): Promise<TickOutcome> {
+    const { enc, devices, clock } = this.o;
+    // 1. Sample
+    for (const s of devices.sensors) await s.sample();
+    const waterLow = devices.waterLevel ? await devices.waterLevel.read() : false;
+    const now = clock.now();
+    const mono = clock.monotonic();
+    const bySensor: ReadingsBySensor = {};
+    for (const s of devices.sensors) bySensor[s.id] = s.readings();
+    // 2. Fuse
+    const m = fuseMeasurements(enc, bySensor);
+    // 3. Plan (with the mode derived from the previous tick's faults and current health)
+    const p = this.persisted();
+    const op = this.operatorInputs(p, now);
+    const health = this.health();
+    const planMode = this.mode === 'safe' ? 'safe' : p.operator.mode === 'manual' ? 'manual' : this.mode;
+    const planned = planEnclosure(enc, m, op, this.control, { now, mono, timezone: this.o.timezone, clockPlausible, mode: planMode });
+    this.control = planned.state;
+    // 4. Guard
+    const applied: Record<string, boolean> = {};
+    for (const [id, a] of devices.actuators) applied[id] = a.state().on;
+    const guarded = guardEnclosure(enc, m, planned.plan, p.guard, {
+      now,
+      mono,
+      waterLow,
+      applied,
+      setpointC: planned.setpointC,
+      hysteresisC: planned.hysteresisC,
+      daytime: planned.phase === 'day' || planned.phase === 'dawn',
+    });
+    this.saveGuard(p.guard, guarded.state, mono);
+    // 5. Apply: every output gets a command; anything the guard left out is off.
+    for (const [id, a] of devices.actuators) {
+      const cmd: OutputCommand = guarded.outputs[id] ?? { on: false, reason: 'not planned' };
+      await a.apply(cmd);
+      this.logChange(id, cmd, m.temperature?.value ?? null);
+    }
+    const events: ControlEvent[] = [...planned.events, ...guarded.events];
+    // Feeding: decided after the outputs are safe; the cycle runs beside the ticks.
+    this.feed(now, clockPlausible, m.temperature?.value ?? null, planned.setpointC, events);
+    // 6. Report
+    const supervisorFaults = this.o.supervisorFaults?.() ?? [];
+    // Components latched by the supervisor raise and clear like the guard's faults (log, telemetry, report).
+    events.push(...faultEvents(this.lastSupervisorFaults, supervisorFaults, now));
+    this.lastSupervisorFaults = supervisorFaults;
+    const faults = [...guarded.faults, ...supervisorFaults];
+    const mode = deriveMode({ operatorMode: p.operator.mode, faults, health, fallbackActive: planned.fallbacks.length > 0 });
+    if (mode !== this.mode) {
+      this.o.log.info({ enclosure: this.id, from: this.mode, to: mode, faults: faults.map((f) => `${f.kind}:${f.component}`) }, `mode ${this.mode} -> ${mode}`);
+      events.push({ type: 'notice', message: `mode ${this.mode} -> ${mode}`, at: now });
+      this.mode = mode;
+    }
+    for (const ev of events) this.logEvent(ev);
+    const actuators: Record<string, ActuatorSnapshot> = {};
+    for (const [id, a] of devices.actuators) {
+      const st = a.state();
+      const kind = enc.actuators.find((x) => x.id === id)?.kind ?? 'heater';
+      actuators[id] = { kind, on: st.on, ...(st.level === undefined ? {} : { level: st.level }), reason: st.reason };
+    }
+    for (const id of devices.feeders.keys()) actuators[id] = { kind: 'feeder', on: false, reason: 'idle' };
+    const lastFed = Object.values(this.persisted().feeding).reduce<number | null>((acc, f) => (f.lastFedAt !== null && (acc === null || f.lastFedAt > acc) ? f.lastFedAt : acc), null);
+    this.lastSnapshot = {
+      enclosureId: this.id,
+      name: enc.name,
+      at: now,
+      mode,
+      phase: planned.phase,
+      lightLevel: planned.lightLevel,
+      setpointC: planned.setpointC,
+      hysteresisC: planned.hysteresisC,
+      setpointOverridden: planned.setpointOverridden,
+      humidityRange: { minPct: enc.climate.humidity.minPct, maxPct: enc.climate.humidity.maxPct },
+      limits: { ...enc.climate.safety },
+      temperature: m.temperature,
+      humidity: m.humidity,
+      pressure: m.pressure,
+      actuators,
+      faults,
+      lastFedAt: lastFed,
+      health,
+    };
+    return { snapshot: this.lastSnapshot, events };
+  }
+
+  private operatorInputs(p: EnclosurePersisted, now: number): OperatorInputs {
+    const o = p.operator;
+    const op: OperatorInputs = { mode: o.mode, manualOutputs: o.manualOutputs };
+    if (o.setpointOverride && o.setpointOverride.until > now) op.setpointOverride = o.setpointOverride;
+    if (this.manualFeedAt !== undefined) op.feedRequestedAt = this.manualFeedAt;
+    return op;
+  }
+
+  private saveGuard(before: GuardState, after: GuardState, mono: number): void {
+    const latchedChanged = JSON.stringify(before.latched) !== JSON.stringify(after.latched);
+    if (latchedChanged || mono - this.lastGuardPersist >= GUARD_PERSIST_INTERVAL_MS) {
+      this.persist((p) => ({ ...p, guard: after }));
+      this.lastGuardPersist = mono;
+    } else {
+      // Keep the in-memory copy current without a disk write.
+      const s = this.o.state.get();
+      s.enclosures[this.id] = { ...this.persisted(), guard: after };
+    }
+  }
+
+  private feed(now: number, clockPlausible: boolean, temperatureC: number | null, setpointC: number, events: ControlEvent[]): void {
+    const feeding = this.o.enc.climate.feeding;
+    for (const [id, feeder] of this.o.devices.feeders) {
+      if (!feeding) {
+        if (this.manualFeedAt !== undefined) events.push({ type: 'feed-skipped', actuatorId: id, at: now, reason: 'the profile has no feeding section' });
+        continue;
+      }
+      const state = feedingOf(this.persisted(), id);
+      const temperatureOk = temperatureC !== null && Math.abs(temperatureC - setpointC) <= feeding.requireTemperatureWithinC;
+      const decision = decideFeed(feeding, state, { now, timezone: this.o.timezone, clockPlausible, temperatureOk, feederHealthy: feeder.ready(), ...(this.manualFeedAt === undefined ? {} : { manualRequestedAt: this.manualFeedAt }) }, this.schedules.get(id));
+      if (decision.action === 'none') continue;
+      if (decision.action === 'skip') {
+        if (decision.final) {
+          if (decision.slot !== null) this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordSkip(state, decision.slot as number) } }));
+          else this.manualFeedAt = undefined;
+          events.push({ type: 'feed-skipped', actuatorId: id, at: now, reason: decision.reason });
+        } else {
+          const key = `${decision.slot}:${decision.reason}`;
+          if (!this.loggedSkips.has(key)) {
+            this.loggedSkips.add(key);
+            this.o.log.warn({ enclosure: this.id, feeder: id, reason: decision.reason }, 'feed postponed');
+          }
+        }
+        continue;
+      }
+      // Persist BEFORE the feeder moves: a crash mid-feed must never cause a second feed.
+      this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone) } }));
+      if (decision.reason === 'manual') this.manualFeedAt = undefined;
+      events.push({ type: 'feed', actuatorId: id, at: now, reason: decision.reason });
+      const run = feeder.dispense().then((ok) => {
+        if (!ok) this.o.onEvent?.({ type: 'notice', message: `feed cycle of ${id} failed; feeder disabled until healthy`, at: this.o.clock.now() });
+      });
+      this.feeds.add(run);
+      void run.finally(() => this.feeds.delete(run));
+    }
+  }
+
+  private logChange(id: string, cmd: OutputCommand, temperatureC: number | null): void {
+    const key = `${cmd.on}:${cmd.level ?? ''}`;
+    if (this.lastApplied.get(id) === key) return;
+    const first = !this.lastApplied.has(id);
+    this.lastApplied.set(id, key);
+    if (first && !cmd.on) return;
+    this.o.log.info({ enclosure: this.id, output: id, on: cmd.on, ...(cmd.level === undefined ? {} : { level: cmd.level }), reason: cmd.reason, temperatureC: temperatureC === null ? null : Math.round(temperatureC * 100) / 100 }, `${id} ${cmd.on ? 'on' : 'off'} (${cmd.reason})`);
+  }
+
+  private logEvent(ev: ControlEvent): void {
+    const base = { enclosure: this.id };
+    switch (ev.type) {
+      case 'fault':
+        this.o.log[ev.fault.latched ? 'error' : 'warn']({ ...base, fault: ev.fault.kind, component: ev.fault.component, latched: ev.fault.latched }, ev.fault.message);
+        break;
+      case 'fault-cleared':
+        this.o.log.info({ ...base, fault: ev.kind, component: ev.component }, `fault cleared: ${ev.kind} (${ev.component})`);
+        break;
+      case 'feed':
+        this.o.log.info({ ...base, feeder: ev.actuatorId, reason: ev.reason }, `feeding (${ev.reason})`);
+        break;
+      case 'feed-skipped':
+        this.o.log.warn({ ...base, feeder: ev.actuatorId, reason: ev.reason }, `feed skipped: ${ev.reason}`);
+        break;
+      case 'phase':
+        this.o.log.info({ ...base, phase: ev.phase }, `photoperiod: ${ev.phase}`);
+        break;
+      case 'notice':
+        if (!ev.message.startsWith('mode ')) this.o.log.info(base, ev.message);
+        break;
+    }
+  }
+
+  // ---- operator commands (validated and bounded by the caller; applied at the next tick) ----
+
+  setMode(mode: 'auto' | 'manual'): CommandResult {
+    this.persist((p) => ({ ...p, operator: { ...p.operator, mode, manualOutputs: mode === 'auto' ? {} : p.operator.manualOutputs } }));
+    return { ok: true, detail: `mode ${mode}` };
+  }
+
+  setSetpointOverride(valueC: number, durationMinutes: number): CommandResult {
+    const { safety, temperature } = this.o.enc.climate;
+    const margin = Math.max(temperature.day.hysteresisC, temperature.night.hysteresisC) / 2;
+    if (!(valueC - margin > safety.minC && valueC + margin < safety.maxC)) {
+      return { ok: false, reason: `setpoint ${valueC} °C outside the profile's safe range (${safety.minC + margin}..${safety.maxC - margin} °C)` };
+    }
+    const until = this.o.clock.now() + durationMinutes * 60_000;
+    this.persist((p) => ({ ...p, operator: { ...p.operator, setpointOverride: { valueC, until } } }));
+    return { ok: true, detail: `setpoint ${valueC} °C until ${new Date(until).toISOString()}` };
+  }
+
+  clearSetpointOverride(): CommandResult {
+    this.persist((p) => ({ ...p, operator: { ...p.operator, setpointOverride: null } }));
+    return { ok: true };
+  }
+
+  setOutput(actuatorId: string, on: boolean): CommandResult {
+    if (!this.o.devices.actuators.has(actuatorId)) return { ok: false, reason: `no output "${actuatorId}" in enclosure "${this.id}"` };
+    if (this.persisted().operator.mode !== 'manual') return { ok: false, reason: 'manual output control needs manual mode' };
+    this.persist((p) => ({ ...p, operator: { ...p.operator, manualOutputs: { ...p.operator.manualOutputs, [actuatorId]: on } } }));
+    return { ok: true, detail: `${actuatorId} ${on ? 'on' : 'off'} requested (still under the safety interlocks)` };
+  }
+
+  feedNow(): CommandResult {
+    if (this.o.devices.feeders.size === 0) return { ok: false, reason: `enclosure "${this.id}" has no feeder` };
+    if (!this.o.enc.climate.feeding) return { ok: false, reason: 'the profile has no feeding section (limits unknown)' };
+    this.manualFeedAt = this.o.clock.now();
+    return { ok: true, detail: 'feed requested; limits and pre-feed checks apply at the next tick' };
+  }
+
+  /** Acknowledges latched faults; returns what was cleared. */
+  acknowledge(): CommandResult {
+    const p = this.persisted();
+    const { state, cleared } = acknowledgeFaults(p.guard, this.o.clock.now());
+    this.persist((x) => ({ ...x, guard: state }));
+    for (const f of cleared) this.o.log.warn({ enclosure: this.id, fault: f.kind, component: f.component }, 'latched fault acknowledged');
+    return { ok: true, detail: cleared.length ? `acknowledged ${cleared.map((f) => `${f.kind}:${f.component}`).join(', ')}` : 'no latched faults' };
+  }
+
+  /**
+   * Drives every output to its safe state: heaters always off, others to their configured startup
+   * state (off unless configured otherwise), the cutoff off. Every output is tried, whatever fails.
+   */
+  async safeOutputs(): Promise<void> {
+    for (const [id, a] of this.o.devices.actuators) {
+      const cfg = this.o.enc.actuators.find((x) => x.id === id);
+      const keepOn = cfg && cfg.kind !== 'heater' && cfg.kind !== 'cutoff' && cfg.startupState === 'on';
+      if (keepOn) await a.apply({ on: true, reason: 'shutdown: startup state' });
+      else await a.forceOff('shutdown');
+    }
+  }
+
+  /** Waits for a feed in progress, drives outputs safe, stops every component. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.feeds]);
+    await this.safeOutputs();
+    const d = this.o.devices;
+    for (const f of d.feeders.values()) await f.stop();
+    for (const a of d.actuators.values()) await a.stop();
+    for (const s of d.sensors) await s.stop();
+    await d.waterLevel?.stop();
+  }
+
+  /** Sensor, actuator and feeder components, for the supervisor. */
+  get devices(): EnclosureDevices {
+    return this.o.devices;
+  }
+}

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { describeError } from '../errors.js';
+import type { Clock } from '../hal/clock.js';
+import { NodeCommandRunner } from '../hal/command-runner.js';
+import { HostMetricsReader } from '../hal/host-metrics.js';
+import { HostHealthMonitor } from '../supervisor/host-health.js';
+import { SeededRandom } from '../resilience/random.js';
+import { Controller } from './controller.js';
+import { createHardware } from './hardware.js';
+import { StatusServer, type StatusRequest } from './status-server.js';
+import { statusReport } from './status-report.js';
+import { SystemdNotifier, watchdogIntervalMs } from './systemd-notify.js';
+import { createTelemetry } from './telemetry.js';
+import { tickProgress, Watchdog } from './watchdog.js';
+
+/** A running controller process: the controller plus its local status socket, host health and watchdog. */
+export interface Service {
+  controller: Controller;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole controller for `terrarium run`: hardware from the config (or forced
+ * simulation), host health, the controller and its tick loop (telemetry when configured), the
+ * local status socket, then readiness and the health-gated watchdog for systemd.
+ * Stops in reverse order.
+ */
+export async function startService(o: { config: Config; clock: Clock; log: Logger; forceSim?: boolean }): Promise<Service> {
+  const { config, clock, log } = o;
+  const { hardware } = createHardware(config, clock, { forceSim: o.forceSim });
+  const runner = new NodeCommandRunner();
+  const random = new SeededRandom(Math.floor(clock.now()) >>> 0);
+  const notifier = new SystemdNotifier({ runner, env: process.env, pid: process.pid });
+  let watchdog: Watchdog | undefined;
+  const host = new HostHealthMonitor({
+    clock,
+    metrics: new HostMetricsReader({ stateDir: config.controller.stateDir, runner }),
+    config: config.host,
+    eventLoopLagMs: () => watchdog?.eventLoopLagMs(),
+    onEvent: (ev) => log.warn({ host: ev }, 'host health changed'),
+  });
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => host.health(), telemetry: createTelemetry(config, clock, log, random) });
+  await host.start();
+  const startedAt = clock.monotonic();
+  await controller.start();
+  const status = new StatusServer(
+    join(config.controller.stateDir, 'terrarium.sock'),
+    (req: StatusRequest) => {
+      if (req.cmd === 'ack') {
+        const ids = req.enclosureId ? [req.enclosureId] : config.enclosures.map((e) => e.id);
+        return ids.map((id) => ({ enclosure: id, ...controller.commands.acknowledge(id) }));
+      }
+      return statusReport(controller, config, clock);
+    },
+    log,
+  );
+  try {
+    await status.start();
+  } catch (e) {
+    log.warn({ err: describeError(e) }, 'status socket unavailable; `terrarium status` will read the state file only');
+  }
+  if (notifier.enabled) {
+    watchdog = new Watchdog({
+      clock,
+      notifier,
+      intervalMs: watchdogIntervalMs(process.env, process.pid),
+      isHealthy: tickProgress({ clock, lastCompletedAt: () => controller.progress().lastTickMono, startedAt, periodMs: config.controller.tickMs }),
+      onEvent: (ev) => log.warn({ watchdog: ev }, 'watchdog'),
+    });
+    await watchdog.start();
+    await notifier.ready(`controlling ${config.enclosures.length} enclosure(s)`).catch((e: unknown) => log.warn({ err: describeError(e) }, 'systemd readiness notification failed'));
+  }
+  return {
+    controller,
+    async stop() {
+      if (notifier.enabled) await notifier.stopping('driving outputs to their safe state').catch(() => undefined);
+      await watchdog?.stop();
+      await status.stop();
+      await controller.stop();
+      await host.stop();
+    },
+  };
+}

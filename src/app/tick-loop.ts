@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../hal/clock.js';
+import { describeError } from '../errors.js';
+
+/**
+ * Runs `tick` every `periodMs` of monotonic time, on the injected clock. Ticks never overlap: a
+ * slow tick delays the next one, and missed periods are skipped, not replayed in a burst (a
+ * burst of heater decisions after a stall helps nobody). A tick that throws is logged and the
+ * loop goes on; the tick itself is expected to catch at its own boundaries.
+ */
+export class TickLoop {
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private nextDue = 0;
+  /** Ticks completed since start. */
+  count = 0;
+  /** Monotonic ms when the last tick completed (watchdog, status). */
+  lastCompletedAt: number | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly periodMs: number,
+    private readonly tick: () => Promise<void>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts ticking; the first tick runs immediately. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.nextDue = this.clock.monotonic();
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = this.clock.setTimeout(() => {
+      this.running = this.runOnce();
+    }, delayMs);
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.tick();
+    } catch (e) {
+      this.log.error({ err: describeError(e) }, 'control tick failed');
+    }
+    this.count++;
+    const now = this.clock.monotonic();
+    this.lastCompletedAt = now;
+    if (this.stopped) return;
+    this.nextDue += this.periodMs;
+    if (this.nextDue <= now) {
+      const skipped = Math.floor((now - this.nextDue) / this.periodMs) + 1;
+      this.nextDue += skipped * this.periodMs;
+      if (skipped > 1) this.log.warn({ skipped }, 'control tick overran its period; skipped ticks');
+    }
+    this.schedule(this.nextDue - now);
+  }
+
+  /** Stops ticking and waits for a tick in progress to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    await this.running;
+  }
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EXIT, reportFatal } from './exit.js';
+
+/** Parses a positive integer option or fails with exit code 2. */
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
+
+function integer(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+}
+
+const DEFAULT_CONFIG = process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json';
+
+/**
+ * The `terrarium` command (DESIGN.md, CLI contract). Each subcommand resolves to an exit code:
+ * 0 success, 1 runtime failure, 2 bad arguments or configuration.
+ */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('terrarium')
+    .description('Terrarium controller: climate, lights, misting and feeding for Raspberry Pi terrariums')
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run the controller in real time')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--simulate', 'force the simulated hardware backend, whatever the config says')
+    .action(async (opts: { config: string; simulate?: boolean }) => {
+      const { runCommand } = await import('./run.js');
+      setExit(await runCommand(opts));
+    });
+
+  program
+    .command('simulate')
+    .description('run the controller against the simulated terrarium in virtual time and write a report')
+    .requiredOption('-c, --config <file>', 'configuration file')
+    .requiredOption('-d, --days <n>', 'simulated days', positiveInt('--days'))
+    .option('-s, --seed <n>', 'random seed (default: the config\'s hardware.sim.seed)', integer)
+    .option('--scenario <file>', 'fault-injection scenario (simulators/scenarios/*.json)')
+    .option('-r, --report <dir>', 'write report.json and report.svg here')
+    .action(async (opts: { config: string; days: number; seed?: number; scenario?: string; report?: string }) => {
+      const { simulateCommand } = await import('./simulate.js');
+      setExit(await simulateCommand(opts));
+    });
+
+  program
+    .command('check')
+    .description('validate the configuration and probe every configured device; non-zero exit on any failure')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--simulate', 'probe the simulated hardware instead')
+    .action(async (opts: { config: string; simulate?: boolean }) => {
+      const { checkCommand } = await import('./check.js');
+      setExit(await checkCommand(opts));
+    });
+
+  program
+    .command('status')
+    .description('show health, mode, readings and recent faults of the running controller')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--json', 'print JSON')
+    .action(async (opts: { config: string; json?: boolean }) => {
+      const { statusCommand } = await import('./status.js');
+      setExit(await statusCommand(opts));
+    });
+
+  program
+    .command('ack')
+    .description('acknowledge latched faults (all enclosures, or one)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-e, --enclosure <id>', 'only this enclosure')
+    .action(async (opts: { config: string; enclosure?: string }) => {
+      const { ackCommand } = await import('./ack.js');
+      setExit(await ackCommand(opts));
+    });
+
+  program
+    .command('safe-outputs')
+    .description('drive every configured output to its safe (off) state without a running controller (systemd ExecStopPost)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .action(async (opts: { config: string }) => {
+      const { safeOutputsCommand } = await import('./safe-outputs.js');
+      setExit(await safeOutputsCommand(opts));
+    });
+
+  return program;
+}
+
+/** Entry point: parses argv, runs the command, exits with its code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportFatal(e);
+  }
+  return code;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(main\.(?:js|ts)|terrarium)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.exitCode = reportFatal(e);
+    },
+  );
+}

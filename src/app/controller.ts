@@ -160,6 +160,11 @@ export class Controller {
       });
       this.runtimes.set(enc.id, rt);
     }
+    // Components latched for a person before a restart stay latched (no automatic restarts) until acknowledged.
+    for (const [encId, p] of Object.entries(this.state.get().enclosures)) {
+      if (!this.runtimes.has(encId)) continue;
+      for (const f of p.guard.latched) if (f.kind === 'component-failed') this.supervisor.restoreManual(encId, f.component, f.at, f.message);
+    }
     for (const rt of this.runtimes.values()) await rt.start();
     if (this.o.telemetry) {
       this.telemetry = this.o.telemetry(this.commands);

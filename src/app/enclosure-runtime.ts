@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EnclosureConfig } from '../config/load.js';
 import { decideFeed, FeedSchedule, recordFeed, recordSkip } from '../control/feeding.js';
 import { fuseMeasurements } from '../control/fusion.js';
-import { faultEvents } from '../control/faults.js';
+import { faultKey, latchFaults } from '../control/faults.js';
 import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } from '../control/guard.js';
 import { initialControlState, planEnclosure, type ControlState } from '../control/plan.js';
 import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
@@ -31,7 +31,10 @@ export interface EnclosureRuntimeOptions {
   log: Logger;
   timezone: string;
   state: StateDocument<PersistedState>;
-  /** Extra faults from the supervisor (components in `manual`), merged into the mode and snapshot. */
+  /**
+   * Faults of components the supervisor latched (`manual`): added to the persisted latched faults
+   * (mode, snapshot, restart), cleared by {@link EnclosureRuntime.acknowledge}.
+   */
   supervisorFaults?: () => Fault[];
   /** Called when a feed cycle ends (the runtime does not wait for it inside the tick). */
   onEvent?: (ev: ControlEvent) => void;
@@ -59,8 +62,6 @@ export class EnclosureRuntime {
   private lastGuardPersist = Number.NEGATIVE_INFINITY;
   private readonly loggedSkips = new Set<string>();
   private readonly lastApplied = new Map<string, string>();
-  /** Supervisor faults of the previous tick, for their raised/cleared events. */
-  private lastSupervisorFaults: Fault[] = [];
 
   constructor(private readonly o: EnclosureRuntimeOptions) {
     this.id = o.enc.id;
@@ -131,17 +132,21 @@ export class EnclosureRuntime {
     const planMode = this.mode === 'safe' ? 'safe' : p.operator.mode === 'manual' ? 'manual' : this.mode;
     const planned = planEnclosure(enc, m, op, this.control, { now, mono, timezone: this.o.timezone, clockPlausible, mode: planMode });
     this.control = planned.state;
-    // 4. Guard
+    // 4. Guard. A component the supervisor latched for a person joins the guard's latched faults,
+    // so it is persisted at once, survives a restart and is cleared only by an acknowledgement.
     const applied: Record<string, boolean> = {};
     for (const [id, a] of devices.actuators) applied[id] = a.state().on;
-    const guarded = guardEnclosure(enc, m, planned.plan, p.guard, {
+    const latchedKeys = new Set(p.guard.latched.map(faultKey));
+    const newLatches = (this.o.supervisorFaults?.() ?? []).filter((f) => !latchedKeys.has(faultKey(f)));
+    const guardIn = newLatches.length ? { ...p.guard, latched: latchFaults(p.guard.latched, newLatches) } : p.guard;
+    const guarded = guardEnclosure(enc, m, planned.plan, guardIn, {
       now,
       mono,
       waterLow,
       applied,
       setpointC: planned.setpointC,
       hysteresisC: planned.hysteresisC,
-      daytime: planned.phase === 'day' || planned.phase === 'dawn',
+      daytime: planned.phase !== 'night',
     });
     this.saveGuard(p.guard, guarded.state, mono);
     // 5. Apply: every output gets a command; anything the guard left out is off.
@@ -150,15 +155,11 @@ export class EnclosureRuntime {
       await a.apply(cmd);
       this.logChange(id, cmd, m.temperature?.value ?? null);
     }
-    const events: ControlEvent[] = [...planned.events, ...guarded.events];
+    const events: ControlEvent[] = [...planned.events, ...newLatches.map((fault): ControlEvent => ({ type: 'fault', fault: { ...fault, latched: true } })), ...guarded.events];
     // Feeding: decided after the outputs are safe; the cycle runs beside the ticks.
     this.feed(now, clockPlausible, m.temperature?.value ?? null, planned.setpointC, events);
     // 6. Report
-    const supervisorFaults = this.o.supervisorFaults?.() ?? [];
-    // Components latched by the supervisor raise and clear like the guard's faults (log, telemetry, report).
-    events.push(...faultEvents(this.lastSupervisorFaults, supervisorFaults, now));
-    this.lastSupervisorFaults = supervisorFaults;
-    const faults = [...guarded.faults, ...supervisorFaults];
+    const faults = guarded.faults;
     const mode = deriveMode({ operatorMode: p.operator.mode, faults, health, fallbackActive: planned.fallbacks.length > 0 });
     if (mode !== this.mode) {
       this.o.log.info({ enclosure: this.id, from: this.mode, to: mode, faults: faults.map((f) => `${f.kind}:${f.component}`) }, `mode ${this.mode} -> ${mode}`);

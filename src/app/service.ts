@@ -36,13 +36,13 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   let watchdog: Watchdog | undefined;
   const host = new HostHealthMonitor({
     clock,
-    metrics: new HostMetricsReader({ stateDir: config.controller.stateDir, runner }),
+    metrics: new HostMetricsReader({ stateDir: config.controller.stateDir, runner, sysRoot: config.host.sysRoot, procRoot: config.host.procRoot }),
     config: config.host,
     eventLoopLagMs: () => watchdog?.eventLoopLagMs(),
     onEvent: (ev) => log.warn({ host: ev }, 'host health changed'),
   });
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => host.health(), telemetry: createTelemetry(config, clock, log, random) });
-  await host.start();
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random) });
+  if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
   await controller.start();
   const status = new StatusServer(

@@ -20,7 +20,7 @@ export async function createLogger(level: string, clock: Clock, pretty = Boolean
   };
   if (!pretty) return pino(options, pino.destination({ dest: 1, sync: true }));
   const { default: pinoPretty } = await import('pino-pretty');
-  const stream = pinoPretty({ colorize: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname', sync: true });
+  const stream = pinoPretty({ colorize: true, singleLine: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname', sync: true });
   return pino(options, stream);
 }
 

@@ -61,7 +61,7 @@ function elapsed(since: number | null, mono: number): number {
   return since === null || mono < since ? Number.POSITIVE_INFINITY : mono - since;
 }
 
-const c = (v: number): string => `${v.toFixed(1)} °C`;
+const c = (v: number): string => `${v.toFixed(2)} °C`;
 
 /**
  * Applies minimum on/off times (relay wear), measured in monotonic ms so a wall-clock step cannot

@@ -52,7 +52,7 @@ describe('minimum on and off times (monotonic)', () => {
     const h = heater({ minOffSeconds: 120 });
     const off = state(false, T0); // switched off at T0
     const early = stepThermostat(h, temp(20), target, off, T0 + 30 * S);
-    expect([early.cmd.on, early.cmd.reason]).toEqual([false, '20.0 °C below 27.5 °C; min off time, 90 s left']);
+    expect([early.cmd.on, early.cmd.reason]).toEqual([false, '20.00 °C below 27.50 °C; min off time, 90 s left']);
     expect(stepThermostat(h, temp(20), target, off, T0 + 119 * S).cmd.on).toBe(false);
     const later = stepThermostat(h, temp(20), target, off, T0 + 120 * S);
     expect([later.cmd.on, later.state.changedAtMono]).toEqual([true, T0 + 120 * S]);
@@ -156,7 +156,7 @@ describe('time-proportioning (period 600 s, min on/off 60 s, proportional band =
   it('heats through a window\'s off share when the temperature falls below the band', () => {
     const st = state(false, T0 - 10 * MIN, { window: { startMono: T0 - 500 * S, onMs: 300 * S } });
     const r = stepThermostat(h, temp(27.4), target, st, T0);
-    expect([r.cmd.on, r.cmd.reason]).toEqual([true, '27.4 °C below 27.5 °C']);
+    expect([r.cmd.on, r.cmd.reason]).toEqual([true, '27.40 °C below 27.50 °C']);
   });
 
   it('switches at most twice per window', () => {
@@ -177,7 +177,7 @@ describe('limit probe (heat-mat surface, maxC 35)', () => {
 
   it('turns the heater off at the limit at once, whatever the air temperature and min on time', () => {
     const r = stepThermostat(h, temp(20), target, state(true, T0 - S), T0, mat(35));
-    expect([r.cmd.on, r.state.limitTripped, r.cmd.reason]).toEqual([false, true, 'limit probe mat 35.0 °C >= 35.0 °C']);
+    expect([r.cmd.on, r.state.limitTripped, r.cmd.reason]).toEqual([false, true, 'limit probe mat 35.00 °C >= 35.00 °C']);
   });
 
   it('releases only 1 °C below the limit', () => {
@@ -196,7 +196,7 @@ describe('limit probe (heat-mat surface, maxC 35)', () => {
 
   it('caps a heating heater to the fallback duty while the limit probe is unknown', () => {
     const offShare = stepThermostat(h, temp(20), target, state(true, T0 - S), T0, mat(30, 'stale'));
-    expect([offShare.cmd.on, offShare.cmd.reason]).toEqual([false, '20.0 °C below 27.5 °C; limit probe mat unknown: capped to fallback duty 20 % of 30 min']);
+    expect([offShare.cmd.on, offShare.cmd.reason]).toEqual([false, '20.00 °C below 27.50 °C; limit probe mat unknown: capped to fallback duty 20 % of 30 min']);
     const onShare = stepThermostat(h, temp(20), target, { ...offShare.state, changedAtMono: T0 - 30 * MIN }, T0 + 25 * MIN, mat(30, 'stale'));
     expect(onShare.cmd.on).toBe(true);
   });

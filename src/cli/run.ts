@@ -17,6 +17,11 @@ export async function runCommand(opts: { config: string; simulate?: boolean }): 
   }
   const clock = new SystemClock();
   const log = await createLogger(config.log.level, clock);
+  // Listen before starting: a signal during start-up still stops cleanly once started.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let service;
   try {
     service = await startService({ config, clock, log, forceSim: opts.simulate === true });
@@ -24,11 +29,7 @@ export async function runCommand(opts: { config: string; simulate?: boolean }): 
     log.fatal({ err: (e as Error).message }, 'controller failed to start');
     return EXIT.runtime;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  log.info({ signal }, 'stopping: driving outputs to their safe state');
+  log.info({ signal: await signal }, 'stopping: driving outputs to their safe state');
   try {
     await service.stop();
   } catch (e) {

@@ -1,4 +1,15 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
+
+/** True when croner parses `pattern` (validated at load, so a bad schedule never reaches a tick). */
+function isCronPattern(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `HH:MM` local time of day, 00:00..23:59. */
 export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
@@ -57,7 +68,10 @@ export const SeasonSchema = z.strictObject({
 
 export const FeedingSchema = z.strictObject({
   /** croner pattern in the controller's time zone, e.g. `0 18 * * 1,4` (18:00 Mon and Thu). */
-  schedule: z.string().min(1),
+  schedule: z
+    .string()
+    .min(1)
+    .refine(isCronPattern, 'not a valid cron pattern (croner syntax: "minute hour day month weekday", e.g. "0 18 * * 1,4")'),
   /** Hard cap of feeds per local calendar day (scheduled + manual). */
   maxPerDay: z.number().int().min(0).max(10).default(1),
   /** Minimum time between two feeds, hours. */

@@ -4,6 +4,16 @@ import { HardwareSchema } from './hardware-schema.js';
 import { HostSchema } from './host-schema.js';
 import { MqttSchema } from './mqtt-schema.js';
 
+/** True when the runtime knows the IANA zone (Intl throws a RangeError otherwise). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const ControllerSchema = z.strictObject({
   /** Stable id of this controller: MQTT topics, Home Assistant unique ids. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
@@ -13,7 +23,7 @@ export const ControllerSchema = z.strictObject({
   /** Durable state (latched faults, lastFedAt, outbox); relative to the config file. */
   stateDir: z.string().min(1).default('./state'),
   /** IANA time zone for schedules, photoperiod and feeding. */
-  timezone: z.string().min(1).default('UTC'),
+  timezone: z.string().min(1).default('UTC').refine(isTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin")'),
   /** Delay between switching outputs to their startup state at boot, ms (spreads inrush current). */
   startupStaggerMs: z.number().int().min(0).max(10_000).default(0),
   /** Where species profiles live; relative to the config file (default: the shipped `config/species`). */

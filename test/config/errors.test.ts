@@ -97,3 +97,17 @@ describe('configuration errors name the path and the reason', () => {
     expect(issuesOf(c2).map((i) => i.path).sort()).toEqual(['controller.tickMs', 'enclosures[0].actuators[0].powerW']);
   });
 });
+
+describe('values checked at load, not at the first tick', () => {
+  it('rejects an unknown time zone', () => {
+    const c = base();
+    c.controller.timezone = 'Europe/Atlantis';
+    expect(issuesOf(c)).toEqual([{ path: 'controller.timezone', message: expect.stringMatching(/unknown IANA time zone/) }]);
+  });
+
+  it('rejects a feeding schedule croner cannot parse, naming the override path', () => {
+    const c = base();
+    c.enclosures[0].overrides = { feeding: { schedule: '0 25 * * *' } };
+    expect(issuesOf(c)).toEqual([{ path: 'enclosures[0].overrides.feeding.schedule', message: expect.stringMatching(/not a valid cron pattern/) }]);
+  });
+});

@@ -25,8 +25,14 @@ const POWER_ON = [0x50, 0x05, 0x4b, 0x46, 0x7f, 0xff, 0x0c, 0x10];
 const MIN_C = -55;
 const MAX_C = 125;
 
+/** `00`..`ff` by byte value. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Bytes (0..255) as the kernel prints them: two hex digits each, space separated. */
 function hex(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX[bytes[i]] : ` ${HEX[bytes[i]]}`;
+  return s;
 }
 
 /**
@@ -36,9 +42,10 @@ function hex(bytes: readonly number[]): string {
  */
 function render(data: readonly number[], wireCrc = crc8Maxim(data)): string {
   const computed = crc8Maxim(data);
-  const bytes = hex([...data, wireCrc]);
+  const scratchpad = [...data, wireCrc];
+  const bytes = hex(scratchpad);
   const verdict = computed === wireCrc ? 'YES' : 'NO';
-  return `${bytes} : crc=${hex([computed])} ${verdict}\n${bytes} t=${scratchpadMillidegrees([...data, wireCrc])}\n`;
+  return `${bytes} : crc=${HEX[computed]} ${verdict}\n${bytes} t=${scratchpadMillidegrees(scratchpad)}\n`;
 }
 
 /**

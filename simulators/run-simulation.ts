@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Controller } from '../src/app/controller.js';
 import { silentLogger } from '../src/app/logger.js';
@@ -12,6 +9,7 @@ import { SimRecorder } from './report/index.js';
 import type { SimReport } from './report/types.js';
 import { type Scenario, type ScenarioEvent, durationMs } from './scenario.js';
 import { applyFault } from './fault-injector.js';
+import { createSimStateDir } from './sim-state-dir.js';
 import { SimWorld } from './sim-world.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -83,7 +81,9 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const seed = o.seed ?? o.config.hardware.sim.seed;
   const start = Date.parse(o.config.hardware.sim.start ?? DEFAULT_SIM_START);
   const clock = new VirtualClock(start);
-  const stateDir = o.stateDir ?? mkdtempSync(join(tmpdir(), 'terrarium-sim-'));
+  // Without a caller's directory: a private one on the RAM disk, removed at the end (sim-state-dir.ts).
+  const ownDir = o.stateDir === undefined ? createSimStateDir('terrarium-sim-') : undefined;
+  const stateDir = o.stateDir ?? (ownDir as { dir: string }).dir;
   const config: Config = { ...o.config, controller: { ...o.config.controller, stateDir } };
   const log = o.log ?? silentLogger();
   const world = new SimWorld(config, clock, seed);
@@ -139,6 +139,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const faultWindows: SimulationResult['faultWindows'] = [];
   const endMono = o.days * 86_400_000;
   for (const ev of o.scenario?.events ?? []) {
+    // `at` counts from the simulation start (monotonic 0), not from the end of the controller's start-up.
     const at = durationMs(ev.at);
     clock.setTimeout(() => {
       const window = { event: ev, from: clock.now(), to: null as number | null };
@@ -168,7 +169,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
           window.to = clock.now();
         }, durationMs(ev.duration));
       }
-    }, at);
+    }, Math.max(0, at - clock.monotonic()));
   }
 
   for (let t = STEP_MS; t <= endMono; t += STEP_MS) {
@@ -176,6 +177,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     if (o.onProgress && t % 3_600_000 === 0) o.onProgress(t / endMono);
   }
   await drive(clock, controller.stop());
+  ownDir?.remove();
   const report = recorder.report({ wallSeconds: o.wallSeconds?.() ?? 0, ticks, meta: { seed, days: o.days, scenario: o.scenario?.name ?? null, config: config.file } });
   return { report, modes, recoveries, events, faultWindows, world, ticks };
 }

@@ -37,31 +37,31 @@ export interface SimEnclosure {
 /** Mister reservoir size, g (a 5 L canister, typical of misting systems). */
 const RESERVOIR_G = 5000;
 
-/** An I2C handle per `open()`: closing it (component restart) does not close the shared simulated bus. */
+/**
+ * An I2C handle per `open()`: closing it (component restart) does not close the shared simulated bus.
+ * The transfers hand the bus's promise through (no `async` wrapper: each one cost two extra promise
+ * hops per register access); a closed handle rejects, as before.
+ */
 class SimBusHandle implements I2cBus {
   private closed = false;
   constructor(private readonly bus: SimI2cBus) {}
   get busNumber(): number {
     return this.bus.busNumber;
   }
-  private check(address: number): void {
-    if (this.closed) throw new I2cError('ENODEV', this.bus.busNumber, address, 'bus handle is closed');
+  private closedError(address: number): Promise<never> {
+    return Promise.reject(new I2cError('ENODEV', this.bus.busNumber, address, 'bus handle is closed'));
   }
-  async readByte(a: number, r: number): Promise<number> {
-    this.check(a);
-    return this.bus.readByte(a, r);
+  readByte(a: number, r: number): Promise<number> {
+    return this.closed ? this.closedError(a) : this.bus.readByte(a, r);
   }
-  async writeByte(a: number, r: number, v: number): Promise<void> {
-    this.check(a);
-    return this.bus.writeByte(a, r, v);
+  writeByte(a: number, r: number, v: number): Promise<void> {
+    return this.closed ? this.closedError(a) : this.bus.writeByte(a, r, v);
   }
-  async readBlock(a: number, r: number, n: number): Promise<Uint8Array> {
-    this.check(a);
-    return this.bus.readBlock(a, r, n);
+  readBlock(a: number, r: number, n: number): Promise<Uint8Array> {
+    return this.closed ? this.closedError(a) : this.bus.readBlock(a, r, n);
   }
-  async writeBlock(a: number, r: number, d: Uint8Array): Promise<void> {
-    this.check(a);
-    return this.bus.writeBlock(a, r, d);
+  writeBlock(a: number, r: number, d: Uint8Array): Promise<void> {
+    return this.closed ? this.closedError(a) : this.bus.writeBlock(a, r, d);
   }
   async close(): Promise<void> {
     this.closed = true;

@@ -207,7 +207,22 @@ export class Controller {
 
   /** Health of every component of every enclosure, plus controller-wide health (host). */
   health(): ComponentHealth[] {
-    return [...[...this.runtimes.values()].flatMap((r) => r.health()), ...(this.telemetry?.health?.() ?? []), ...(this.o.extraHealth?.() ?? [])];
+    return [...[...this.runtimes.values()].flatMap((r) => r.health()), this.clockHealth(), ...(this.telemetry?.health?.() ?? []), ...(this.o.extraHealth?.() ?? [])];
+  }
+
+  /** The wall clock as a health item: `degraded` while it is not plausible (issue 3: said in health too). */
+  private clockHealth(): ComponentHealth {
+    const ok = this.clockWasPlausible !== false;
+    return {
+      id: 'clock',
+      enclosureId: null,
+      kind: 'host',
+      status: this.clockWasPlausible === undefined ? 'unknown' : ok ? 'healthy' : 'degraded',
+      ...(ok ? {} : { reason: 'system clock not plausible yet (no RTC/NTP): no feeding, lights at their safe default' }),
+      lastSuccessAt: null,
+      lastErrorAt: null,
+      counters: { reads: 0, failures: 0, retries: 0, recoveries: 0 },
+    };
   }
 
   private recoverables(): Array<{ enclosureId: string | null; component: Recoverable }> {

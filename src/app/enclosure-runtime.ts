@@ -62,6 +62,8 @@ export class EnclosureRuntime {
   private lastGuardPersist = Number.NEGATIVE_INFINITY;
   private readonly loggedSkips = new Set<string>();
   private readonly lastApplied = new Map<string, string>();
+  /** Sensors that delivered a trustworthy temperature since this process started. */
+  private readonly seenTemperature = new Set<string>();
 
   constructor(private readonly o: EnclosureRuntimeOptions) {
     this.id = o.enc.id;
@@ -122,7 +124,10 @@ export class EnclosureRuntime {
     const now = clock.now();
     const mono = clock.monotonic();
     const bySensor: ReadingsBySensor = {};
-    for (const s of devices.sensors) bySensor[s.id] = s.readings();
+    for (const s of devices.sensors) {
+      bySensor[s.id] = s.readings();
+      if (bySensor[s.id].temperature?.quality === 'ok') this.seenTemperature.add(s.id);
+    }
     // 2. Fuse
     const m = fuseMeasurements(enc, bySensor);
     // 3. Plan (with the mode derived from the previous tick's faults and current health)
@@ -151,7 +156,8 @@ export class EnclosureRuntime {
     this.saveGuard(p.guard, guarded.state, mono);
     // 5. Apply: every output gets a command; anything the guard left out is off.
     for (const [id, a] of devices.actuators) {
-      const cmd: OutputCommand = guarded.outputs[id] ?? { on: false, reason: 'not planned' };
+      let cmd: OutputCommand = guarded.outputs[id] ?? { on: false, reason: 'not planned' };
+      if (cmd.on && !this.heaterArmed(id)) cmd = { on: false, reason: 'no temperature from its sensors since start: heater held off' };
       await a.apply(cmd);
       this.logChange(id, cmd, m.temperature?.value ?? null);
     }
@@ -196,6 +202,17 @@ export class EnclosureRuntime {
       health,
     };
     return { snapshot: this.lastSnapshot, events };
+  }
+
+  /**
+   * A heater runs (even on its fallback duty) only once one of its own sensors has delivered a
+   * trustworthy temperature since start (issue 6: a heater whose sensor fails the start-up check
+   * does not start at all). Other outputs are always armed.
+   */
+  private heaterArmed(actuatorId: string): boolean {
+    const cfg = this.o.enc.actuators.find((a) => a.id === actuatorId);
+    if (cfg?.kind !== 'heater') return true;
+    return cfg.sensors.some((sid) => this.seenTemperature.has(sid));
   }
 
   private operatorInputs(p: EnclosurePersisted, now: number): OperatorInputs {

@@ -48,7 +48,9 @@ export interface SupervisorOptions {
  * while readings are not ok; restarts go on with doubling waits) -> manual (a latched
  * `component-failed` fault for a person; automatic restarts stop until acknowledged).
  * Every action runs on the real driver, with a timeout, and never blocks a control tick.
- * A component that becomes healthy again ends its ladder, with `recovered` in the history.
+ * A component that becomes healthy again ends its ladder, with `recovered` in the history; one
+ * latched for a person stays latched until acknowledged (the app persists the latch, and
+ * {@link Supervisor.restoreManual} brings it back after a restart).
  */
 export class Supervisor {
   private readonly ladders = new Map<string, { enclosureId: string | null; state: LadderState }>();
@@ -89,7 +91,8 @@ export class Supervisor {
       const h = component.health();
       const ladder = this.ladders.get(key);
       if (h.status !== 'failed' && h.status !== 'degraded') {
-        if (ladder && h.status === 'healthy') {
+        // A component latched for a person stays latched until acknowledged, even if it came back.
+        if (ladder && h.status === 'healthy' && ladder.state.step !== 'manual') {
           this.ladders.delete(key);
           this.o.log.info({ enclosure: enclosureId, component: component.id, afterMs: mono - ladder.state.detectedMono, step: ladder.state.step }, `${component.id} recovered`);
           this.o.onRecovery({ enclosureId, component: component.id, fault: ladder.state.fault, strategy: ladder.state.step, startedAt: ladder.state.detectedAt, endedAt: now, outcome: 'recovered' });
@@ -167,6 +170,17 @@ export class Supervisor {
   /** Where each unhealthy component is on its ladder (status, telemetry). */
   ladderSteps(): Array<{ enclosureId: string | null; component: string; step: RecoveryStep; fault: string }> {
     return [...this.ladders].map(([key, l]) => ({ enclosureId: l.enclosureId, component: key.slice(key.indexOf('/') + 1), step: l.state.step, fault: l.state.fault }));
+  }
+
+  /**
+   * Restores a component latched for a person by an earlier process (the latch is persisted with
+   * the enclosure's latched faults): no automatic actions until {@link acknowledge}. Call before
+   * {@link start}. `detectedAt` is the wall ms of the original detection.
+   */
+  restoreManual(enclosureId: string | null, componentId: string, detectedAt: number, fault: string): void {
+    const mono = this.o.clock.monotonic();
+    const state: LadderState = { ...startLadder(mono, detectedAt, fault, this.policy), step: 'manual', fallbackSince: mono };
+    this.ladders.set(this.key(enclosureId, componentId), { enclosureId, state });
   }
 
   /** Acknowledgement: components latched in "manual" start their ladder again. */

@@ -21,6 +21,17 @@ import type { HeaterConfig } from '../config/enclosure-schema.js';
  *     the heater is on is `thermal-runaway` (probe fell off, heater dead, lid open), latched, unless
  *     another sensor confirms the cold (see {@link stepRunaway}). A setpoint or control-sensor
  *     change restarts at FirstHeating, as Marlin does on a target change.
+ * (c) On but falling (our addition, for a heater that dies while cycling: it never "starts heating"
+ *     after a long off, so (a) never arms, and in one shared air volume (b) is confirmed by the other
+ *     sensor): the heater on for a whole watch period (rests under {@link WATCH_MIN_OFF_MS} do not
+ *     count as off) while the temperature, below the band, FELL by more than `watchIncrease` is
+ *     suspicious: a dead heater, or a working one at full power in a room too cold for it. The
+ *     temperature alone cannot tell them apart, so the heater is held off for a diagnostic rest
+ *     ({@link FALL_REST_MS}): if the air then falls no faster than while heating
+ *     ({@link FALL_MIN_RATE_GAIN_C_PER_MIN}), the heater has no effect: `heater-no-heat`, latched.
+ *     If it falls clearly faster, the heater works but cannot keep up: a non-latched fault, heat
+ *     back on, next check after {@link FALL_RECHECK_MS} (cutting the heat of a weak heater in a cold
+ *     spell would only make it colder).
  * The stuck-relay check (heater off, temperature rising) is in `interlocks/stuck-relay.ts`.
  * With no trustworthy temperature both checks pause (watch disarmed, hold timer reset): the
  * fallback duty and the sensor faults take over.
@@ -62,21 +73,21 @@ export const WATCH_MIN_RISE_C = 0.1;
  */
 export const WATCH_MIN_OFF_MS = 10 * 60_000;
 
-/** The heater's runaway parameters: its `runaway` overrides over {@link RUNAWAY_DEFAULTS}. */
+/**
+ * The heater's runaway parameters: its `runaway` overrides over {@link RUNAWAY_DEFAULTS} (an absent
+ * or `undefined` field takes the default). Called by two interlocks every tick, so field by field.
+ */
 export function runawayParams(heater: HeaterConfig): RunawayParams {
-  const c = { ...RUNAWAY_DEFAULTS[heater.heaterType], ...stripUndefined(heater.runaway ?? {}) };
+  const d = RUNAWAY_DEFAULTS[heater.heaterType];
+  const o = heater.runaway;
   return {
-    watchPeriodMs: c.watchPeriodMinutes * 60_000,
-    watchIncreaseC: c.watchIncreaseC,
-    periodMs: c.periodMinutes * 60_000,
-    hysteresisC: c.hysteresisC,
-    stuckRelayMarginC: c.stuckRelayMarginC,
-    stuckRelayMs: c.stuckRelayMinutes * 60_000,
+    watchPeriodMs: (o?.watchPeriodMinutes ?? d.watchPeriodMinutes) * 60_000,
+    watchIncreaseC: o?.watchIncreaseC ?? d.watchIncreaseC,
+    periodMs: (o?.periodMinutes ?? d.periodMinutes) * 60_000,
+    hysteresisC: o?.hysteresisC ?? d.hysteresisC,
+    stuckRelayMarginC: o?.stuckRelayMarginC ?? d.stuckRelayMarginC,
+    stuckRelayMs: (o?.stuckRelayMinutes ?? d.stuckRelayMinutes) * 60_000,
   };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Per-heater detector state (JSON-serialisable; times are guard ms). */
@@ -96,10 +107,44 @@ export interface RunawayState {
   belowSince: number | null;
   /** "Too weak" report of the last re-armed watch window, kept while it is heating far below. */
   weak: string | null;
+  /**
+   * (c) "On but falling" window: since `startedAt` (guard ms) the heater was on except `offMs`; the
+   * temperature was `startC` then. Absent in states saved by older versions (treated as none).
+   */
+  fall?: FallState | null;
 }
 
+/**
+ * State of check (c): `watch` accumulates heating time since `startedAt`; `rest` is the diagnostic
+ * rest that follows a suspicious window (heater held off until `until`), `rateOn` being the fall
+ * rate seen with the heater on, °C/min.
+ */
+export type FallState =
+  | { mode: 'watch'; startedAt: number; startC: number; offMs: number; lastT: number; notBefore: number; recent: Array<[number, number]> }
+  | { mode: 'rest'; startedAt: number; rateOn: number; until: number; mark: [number, number] | null };
+
+/**
+ * The fall rates compared are the latest ones, not window averages: the air cools exponentially, so
+ * an average over the whole window would overstate the rate with the heater on. Heating rate: over
+ * the last {@link FALL_RATE_SPAN_MS} of the window; resting rate: from {@link FALL_REST_SETTLE_MS}
+ * into the rest (the element cools first) to its end. ms.
+ */
+export const FALL_RATE_SPAN_MS = 8 * 60_000;
+export const FALL_REST_SETTLE_MS = 3 * 60_000;
+
+/** Length of the diagnostic rest of check (c), ms: long enough for an emitter's element to cool, and shorter than {@link WATCH_MIN_OFF_MS} so the rest does not arm the heating watch (a) as a fresh heat-up. */
+export const FALL_REST_MS = 8 * 60_000;
+/**
+ * Resting must make the air fall at least this much faster than heating did, °C/min (1.2 °C/h), for
+ * the heater to count as working: a 100 W emitter in the reference enclosure changes the rate by
+ * about 0.1 °C/min once its element has cooled; sensor noise over 10 min is under 0.01 °C/min.
+ */
+export const FALL_MIN_RATE_GAIN_C_PER_MIN = 0.02;
+/** After a rest showed the heater working (too weak for the cold), the next check waits this long, ms. */
+export const FALL_RECHECK_MS = 60 * 60_000;
+
 export function initialRunawayState(): RunawayState {
-  return { phase: 'inactive', targetC: null, sensorId: null, wasOn: false, offSince: null, watch: null, belowSince: null, weak: null };
+  return { phase: 'inactive', targetC: null, sensorId: null, wasOn: false, offSince: null, watch: null, belowSince: null, weak: null, fall: null };
 }
 
 /** One tick's inputs for one heater. */
@@ -123,7 +168,7 @@ export interface RunawayInput {
  * than `watchIncrease` (heater too weak), or a holding-check drop that another sensor confirms (real
  * cold in a cold room, not a displaced probe).
  */
-export type RunawayVerdict = { ok: true } | { ok: false; kind: 'heater-no-heat' | 'thermal-runaway'; latch: boolean; message: string };
+export type RunawayVerdict = { ok: true; holdOff?: string } | { ok: false; kind: 'heater-no-heat' | 'thermal-runaway'; latch: boolean; message: string };
 
 const SETPOINT_EPSILON_C = 0.01;
 
@@ -170,6 +215,13 @@ export function stepRunaway(p: RunawayParams, prev: RunawayState, input: Runaway
   }
   if (s.watch === null) s.weak = null;
 
+  // (c) on but falling, with a diagnostic rest
+  const fell = stepFall(p, s.fall ?? null, t, heaterOn, T, setpointC - hysteresisC / 2);
+  s.fall = fell.fall;
+  if (fell.latch) return { state: s, verdict: { ok: false, kind: 'heater-no-heat', latch: true, message: fell.latch } };
+  if (fell.weak) s.weak = fell.weak;
+  if (fell.holdOff) return { state: s, verdict: { ok: true, holdOff: fell.holdOff } };
+
   // (b) holding check
   const lowC = setpointC - p.hysteresisC;
   if (s.phase === 'stable' && heaterOn && T < lowC) {
@@ -186,4 +238,45 @@ export function stepRunaway(p: RunawayParams, prev: RunawayState, input: Runaway
     }
   } else s.belowSince = null;
   return { state: s, verdict: s.weak ? { ok: false, kind: 'heater-no-heat', latch: false, message: s.weak } : { ok: true } };
+}
+
+/**
+ * Advances check (c) of {@link stepRunaway}. The watch window (re)starts when the heater has been off
+ * for {@link WATCH_MIN_OFF_MS} or the temperature is back in the band; it is judged once it holds a
+ * whole watch period of heating. Returns `holdOff` while the diagnostic rest runs, `latch` when the
+ * rest proved the heater has no effect, `weak` when it proved the heater works but cannot keep up.
+ */
+function stepFall(p: RunawayParams, prev: FallState | null, t: number, heaterOn: boolean, T: number, bandLowC: number): { fall: FallState | null; holdOff?: string; latch?: string; weak?: string } {
+  const watch = (notBefore: number): FallState | null => (heaterOn && T < bandLowC ? { mode: 'watch', startedAt: t, startC: T, offMs: 0, lastT: t, notBefore, recent: [[t, T]] } : null);
+  const perHour = (r: number): string => `${(r * 60).toFixed(1)} °C/h`;
+  if (prev?.mode === 'rest') {
+    // Back in the band (sun, room warming): the rest proves nothing; start over later.
+    if (T >= bandLowC) return { fall: null };
+    const mark = prev.mark ?? (t - prev.startedAt >= FALL_REST_SETTLE_MS ? ([t, T] as [number, number]) : null);
+    if (t < prev.until) return { fall: { ...prev, mark }, holdOff: `no-heat check: heater rested ${Math.round(FALL_REST_MS / 60_000)} min to see whether it heats` };
+    const rateOff = mark && t > mark[0] ? (mark[1] - T) / ((t - mark[0]) / 60_000) : 0;
+    if (rateOff <= 0) return { fall: { mode: 'watch', startedAt: t, startC: T, offMs: 0, lastT: t, notBefore: t + FALL_RECHECK_MS, recent: [[t, T]] } };
+    if (rateOff - prev.rateOn < FALL_MIN_RATE_GAIN_C_PER_MIN) {
+      return { fall: null, latch: `heater on while the air fell ${perHour(prev.rateOn)}, and falling ${perHour(rateOff)} with it off: it gives no heat` };
+    }
+    return {
+      fall: { mode: 'watch', startedAt: t, startC: T, offMs: 0, lastT: t, notBefore: t + FALL_RECHECK_MS, recent: [[t, T]] },
+      weak: `heater at full power cannot keep up: air falls ${perHour(prev.rateOn)} while heating (${perHour(rateOff)} without); heat kept on`,
+    };
+  }
+  if (T >= bandLowC) return { fall: null };
+  const notBefore = prev?.notBefore ?? 0;
+  if (prev === null) return { fall: watch(notBefore) };
+  const offMs = prev.offMs + (heaterOn ? 0 : Math.max(0, t - prev.lastT));
+  if (offMs >= WATCH_MIN_OFF_MS) return { fall: watch(notBefore) };
+  // one sample a minute of the recent past, for the latest heating rate
+  const recent = t - prev.recent[prev.recent.length - 1][0] >= 60_000 ? [...prev.recent, [t, T] as [number, number]].filter(([at]) => t - at <= FALL_RATE_SPAN_MS) : prev.recent;
+  const onMs = t - prev.startedAt - offMs;
+  if (onMs < p.watchPeriodMs) return { fall: { ...prev, offMs, lastT: t, recent } };
+  const [at0, t0] = recent[0];
+  const rateOn = t > at0 ? (t0 - T) / ((t - at0) / 60_000) : 0;
+  if (prev.startC - T > p.watchIncreaseC && rateOn > 0 && t >= notBefore) {
+    return { fall: { mode: 'rest', startedAt: t, rateOn, until: t + FALL_REST_MS, mark: null }, holdOff: 'no-heat check: heater on while the air kept falling; resting it to see whether it heats' };
+  }
+  return { fall: watch(notBefore) };
 }

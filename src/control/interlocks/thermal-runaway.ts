@@ -44,7 +44,10 @@ export function evaluateThermalRunaway(input: TickInput, prev: ThermalRunawaySta
       hysteresisC: ctx.hysteresisC,
     });
     next[h.id] = state;
-    if (verdict.ok) continue;
+    if (verdict.ok) {
+      if (verdict.holdOff) off.push({ id: h.id, reason: verdict.holdOff });
+      continue;
+    }
     const fault = makeFault(verdict.kind, h.id, ctx.now, verdict.latch, `heater ${h.id}: ${verdict.message}`);
     if (verdict.latch) {
       off.push({ id: h.id, reason: `${verdict.kind}: ${verdict.message}` });

@@ -23,20 +23,35 @@ describe('under-temperature alarm', () => {
   });
 
   it('does not cut heat through a cold spell of 6 h (the heater at full power cannot keep up)', () => {
-    // Night, setpoint 22 °C: the room cools the enclosure from 22 to 13 °C over 6 h although the
-    // heater stays on (the heater's maximum on-time rest of 60 s at 180 min aside); both sensors
-    // agree. No interlock may latch or turn the heater off for the cold.
-    const steps = 6 * 60;
-    const results = drive(enc, steps, MIN, (mono) => {
-      const T = 22 - (9 * mono) / (steps * MIN);
+    // Night, setpoint 22 °C: the room cools the enclosure although the heater stays on: the air
+    // falls 1.5 °C/h while heating and 4.5 °C/h while the heater rests (a working heater that is
+    // too weak for the cold); both sensors agree. Nothing may latch; heat is off only for the
+    // maximum on-time rest and the brief no-heat checks, which find the heater working.
+    let T = 22;
+    const results = drive(enc, 6 * 60, MIN, (_mono, last) => {
+      const on = last?.outputs.heater.on ?? true;
+      T -= (on ? 1.5 : 4.5) / 60;
       return { m: measurements({ air: T, probe: T + 0.3 }), plan: plan({ heater: 'below setpoint' }), ctx: { setpointC: 22, daytime: false } };
     });
-    const offReasons = results.filter((r) => !r.outputs.heater.on).map((r) => r.outputs.heater.reason);
-    expect(offReasons).toEqual(['maximum on-time 180 min reached: resting 1 min']);
     expect(results.some((r) => r.state.latched.length > 0)).toBe(false);
-    const last = results.at(-1)?.faults.map((f) => `${f.kind}:${f.component}:${f.latched}`);
-    // The drop below setpoint - 3 °C is confirmed by the probe: reported, heat kept on.
-    expect(last).toEqual(['heater-no-heat:heater:false', 'under-temperature:air:false', 'under-temperature:probe:false']);
+    const offReasons = new Set(results.filter((r) => !r.outputs.heater.on).map((r) => r.outputs.heater.reason.replace(/\d+/g, 'N')));
+    for (const reason of offReasons) expect(reason).toMatch(/^(maximum on-time|no-heat check)/);
+    const offMinutes = results.filter((r) => !r.outputs.heater.on).length;
+    expect(offMinutes).toBeLessThanOrEqual(0.15 * results.length);
+    const weak = results.flatMap((r) => r.faults).find((f) => f.kind === 'heater-no-heat' && /cannot keep up/.test(f.message));
+    expect(weak?.latched).toBe(false);
+  });
+
+  it('latches heater-no-heat when the air falls as fast with the heater on as with it off (a dead heater)', () => {
+    let T = 22;
+    const results = drive(enc, 2 * 60, MIN, () => {
+      T -= 2 / 60; // 2 °C/h whatever the relay does
+      return { m: measurements({ air: T, probe: T + 0.3 }), plan: plan({ heater: 'below setpoint' }), ctx: { setpointC: 22, daytime: false } };
+    });
+    const latched = results.findIndex((r) => r.state.latched.some((f) => f.kind === 'heater-no-heat'));
+    expect(latched).toBeGreaterThan(0);
+    expect(latched).toBeLessThanOrEqual(45); // watch period (20 min) + rest (10 min) + the first minutes below the band
+    expect(results[latched].outputs.heater.on).toBe(false);
   });
 
   it('ignores a stale cold reading (it is not trustworthy)', () => {

@@ -1,3 +1,4 @@
+import { utcOffsetMs } from '../../src/control/local-time.js';
 import { InvalidTimezoneError } from './errors.js';
 
 /** Every IANA zone changes its UTC offset only at multiples of 15 minutes, so a cache per slot is exact. */
@@ -11,7 +12,6 @@ const DAY_MS = 24 * HOUR_MS;
  * (a DST change, always on a 15-minute boundary, is picked up at the first call after it).
  */
 export class LocalTime {
-  private formatter: Intl.DateTimeFormat | null = null;
   private slot = Number.NaN;
   private offset = 0;
 
@@ -41,28 +41,10 @@ export class LocalTime {
   }
 
   private lookUpOffset(wallMs: number): number {
-    if (!this.formatter) {
-      try {
-        this.formatter = new Intl.DateTimeFormat('en-US', {
-          timeZone: this.timezone,
-          hourCycle: 'h23',
-          year: 'numeric',
-          month: 'numeric',
-          day: 'numeric',
-          hour: 'numeric',
-          minute: 'numeric',
-          second: 'numeric',
-        });
-      } catch (e) {
-        throw new InvalidTimezoneError(this.timezone, e);
-      }
+    try {
+      return utcOffsetMs(wallMs, this.timezone);
+    } catch (e) {
+      throw new InvalidTimezoneError(this.timezone, e);
     }
-    const p: Record<string, number> = {};
-    for (const part of this.formatter.formatToParts(new Date(wallMs))) {
-      if (part.type !== 'literal') p[part.type] = Number(part.value);
-    }
-    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-    const wholeSeconds = Math.floor(wallMs / 1000) * 1000;
-    return asUtc - wholeSeconds;
   }
 }

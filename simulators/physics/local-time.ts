@@ -8,7 +8,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Local time of day in an IANA time zone, cheap enough to call on every physics sub-step: the UTC
- * offset is looked up with `Intl.DateTimeFormat` once per 15-minute slot of wall time and cached
+ * offset is looked up with the controller's `utcOffsetMs` once per 15-minute slot of wall time and cached
  * (a DST change, always on a 15-minute boundary, is picked up at the first call after it).
  */
 export class LocalTime {

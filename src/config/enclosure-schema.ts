@@ -19,8 +19,12 @@ const SensorCommon = {
   staleAfterSeconds: z.number().min(1).max(3600).default(60),
   /** The same raw value for this long means the sensor is stuck, minutes (0 = never). */
   stuckAfterMinutes: z.number().min(0).max(24 * 60).default(30),
-  /** Median of the last N samples (1 = off). */
-  medianOf: z.number().int().min(1).max(9).default(1),
+  /**
+   * Report the median of the last N samples (1 = off). Default 3: one corrupted I2C transfer that
+   * still decodes to a plausible value (a garbage burst) cannot move a heater or trip the
+   * over-temperature cutoff; it costs one tick of delay on a real change.
+   */
+  medianOf: z.number().int().min(1).max(9).default(3),
 };
 
 export const Bme280SensorSchema = z.strictObject({

@@ -10,6 +10,13 @@ export interface GpioWrite {
   error?: HardwareErrno;
 }
 
+/**
+ * Writes the log keeps at least. Older ones go in batches of this many once twice as many
+ * accumulated: a simulated week writes a few thousand, a `run --simulate` left on for a year
+ * would otherwise keep ~80,000 (`npm run bench`, leak figure; README.performance.md).
+ */
+export const WRITE_LOG_KEPT = 10_000;
+
 /** Called with the new electrical level and the monotonic ms when a line's level changes. */
 export type LevelListener = (level: boolean, at: number) => void;
 
@@ -23,7 +30,8 @@ type Owner = { kind: 'output' } | { kind: 'input'; pull: 'up' | 'down' | 'none' 
  *
  * Fault knobs: {@link setOpenFailure}, {@link setWriteFailure} and {@link setShorted} (the pin is
  * held at a level whatever is written: a short to GND/3V3 or a pin claimed by an overlay).
- * Every write attempt, including the initial level of `openOutput`, is kept in {@link writes}.
+ * Every write attempt, including the initial level of `openOutput`, is kept in {@link writes} (the
+ * last {@link WRITE_LOG_KEPT} at least: a long simulation must not grow without bound).
  */
 export class SimGpio implements GpioProvider {
   private readonly owners = new Map<number, Owner>();
@@ -47,7 +55,7 @@ export class SimGpio implements GpioProvider {
         const failure = this.writeFailures.get(line);
         if (failure) {
           if (--failure.remaining <= 0) this.writeFailures.delete(line);
-          this.log.push({ line, level, at: this.clock.monotonic(), error: failure.errno });
+          this.record({ line, level, at: this.clock.monotonic(), error: failure.errno });
           throw new GpioError(failure.errno, line, `write ${level ? 'HIGH' : 'LOW'} failed (simulated)`);
         }
         this.drive(line, level);
@@ -114,7 +122,7 @@ export class SimGpio implements GpioProvider {
     this.change(line, () => (level === null ? this.shorts.delete(line) : this.shorts.set(line, level)));
   }
 
-  /** Every write attempt so far, oldest first. */
+  /** Write attempts, oldest first: all of them, or at least the last {@link WRITE_LOG_KEPT}. */
   get writes(): readonly GpioWrite[] {
     return this.log;
   }
@@ -138,8 +146,13 @@ export class SimGpio implements GpioProvider {
     return owner;
   }
 
+  private record(w: GpioWrite): void {
+    if (this.log.length >= 2 * WRITE_LOG_KEPT) this.log.splice(0, WRITE_LOG_KEPT);
+    this.log.push(w);
+  }
+
   private drive(line: number, level: boolean): void {
-    this.log.push({ line, level, at: this.clock.monotonic() });
+    this.record({ line, level, at: this.clock.monotonic() });
     this.change(line, () => this.driven.set(line, level));
   }
 

@@ -4,7 +4,7 @@ import { decideFeed, FeedSchedule, recordFeed, recordSkip } from '../control/fee
 import { fuseMeasurements } from '../control/fusion.js';
 import { faultKey, latchFaults } from '../control/faults.js';
 import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } from '../control/guard.js';
-import { initialControlState, planEnclosure, type ControlState } from '../control/plan.js';
+import { initialControlState, photoperiodKey, planEnclosure, type ControlState } from '../control/plan.js';
 import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
 import type { ControlEvent, EnclosureMode, Fault, OperatorInputs, OutputCommand } from '../control/types.js';
 import type { ReadingsBySensor } from '../devices/reading.js';
@@ -54,6 +54,8 @@ const GUARD_PERSIST_INTERVAL_MS = 5 * 60_000;
 export class EnclosureRuntime {
   readonly id: string;
   private control: ControlState;
+  /** The planner's photoperiod cache key: fixed for this runtime's config, so computed once. */
+  private readonly photoperiodKey: string;
   private mode: EnclosureMode = 'normal';
   private lastSnapshot: EnclosureSnapshot | undefined;
   private manualFeedAt: number | undefined;
@@ -68,6 +70,7 @@ export class EnclosureRuntime {
   constructor(private readonly o: EnclosureRuntimeOptions) {
     this.id = o.enc.id;
     this.control = initialControlState(o.enc);
+    this.photoperiodKey = photoperiodKey(o.enc.climate, o.timezone);
     const feeding = o.enc.climate.feeding;
     if (feeding) for (const id of o.devices.feeders.keys()) this.schedules.set(id, FeedSchedule.parse(feeding.schedule, o.timezone));
   }
@@ -135,7 +138,7 @@ export class EnclosureRuntime {
     const op = this.operatorInputs(p, now);
     const health = this.health();
     const planMode = this.mode === 'safe' ? 'safe' : p.operator.mode === 'manual' ? 'manual' : this.mode;
-    const planned = planEnclosure(enc, m, op, this.control, { now, mono, timezone: this.o.timezone, clockPlausible, mode: planMode });
+    const planned = planEnclosure(enc, m, op, this.control, { now, mono, timezone: this.o.timezone, clockPlausible, mode: planMode, photoperiodKey: this.photoperiodKey });
     this.control = planned.state;
     // 4. Guard. A component the supervisor latched for a person joins the guard's latched faults,
     // so it is persisted at once, survives a restart and is cleared only by an acknowledgement.

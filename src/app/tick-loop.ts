@@ -49,6 +49,8 @@ export class TickLoop {
     this.count++;
     const now = this.clock.monotonic();
     this.lastCompletedAt = now;
+    // Start-up marker (`npm run bench` measures process start to this line): outputs now follow control.
+    if (this.count === 1) this.log.info({ tickMs: this.periodMs }, 'first control tick completed: outputs applied');
     if (this.stopped) return;
     this.nextDue += this.periodMs;
     if (this.nextDue <= now) {

@@ -32,6 +32,7 @@ export function hasHeatLockout(latched: readonly Fault[]): boolean {
  * first `at` and message (the first trip is the one an operator needs to see).
  */
 export function latchFaults(latched: readonly Fault[], add: readonly Fault[]): Fault[] {
+  if (add.length === 0) return [...latched]; // the usual tick: nothing to latch
   const out = [...latched];
   const keys = new Set(out.map(faultKey));
   for (const f of add) {
@@ -47,6 +48,7 @@ export function latchFaults(latched: readonly Fault[], add: readonly Fault[]): F
  * persists reports when it started, not the current tick. Duplicate keys are dropped (first wins).
  */
 export function carryOver(previous: readonly Fault[], current: readonly Fault[]): Fault[] {
+  if (current.length === 0) return [];
   const prev = new Map(previous.map((f) => [faultKey(f), f]));
   const seen = new Set<string>();
   const out: Fault[] = [];
@@ -62,6 +64,7 @@ export function carryOver(previous: readonly Fault[], current: readonly Fault[])
 
 /** All active faults: latched ones first; a transient fault with the key of a latched one is hidden. */
 export function activeFaults(latched: readonly Fault[], transient: readonly Fault[]): Fault[] {
+  if (latched.length === 0) return [...transient];
   const keys = new Set(latched.map(faultKey));
   return [...latched, ...transient.filter((f) => !keys.has(faultKey(f)))];
 }
@@ -71,6 +74,7 @@ export function activeFaults(latched: readonly Fault[], transient: readonly Faul
  * `fault-cleared` (at wall ms `now`) for a key that is gone.
  */
 export function faultEvents(before: readonly Fault[], after: readonly Fault[], now: number): ControlEvent[] {
+  if (before.length === 0 && after.length === 0) return [];
   const prev = new Map(before.map((f) => [faultKey(f), f]));
   const next = new Set(after.map(faultKey));
   const events: ControlEvent[] = [];

@@ -6,7 +6,7 @@ import { evaluateOverTemperature, initialOverTemperatureState, type OverTemperat
 import { evaluateSensorFallback, initialSensorFallbackState, type SensorFallbackState } from './interlocks/sensor-fallback.js';
 import { evaluateStuckRelay, initialStuckRelayState, type StuckRelayState } from './interlocks/stuck-relay.js';
 import { evaluateThermalRunaway, initialThermalRunawayState, type ThermalRunawayState } from './interlocks/thermal-runaway.js';
-import type { GuardContext, Restriction, TickInput } from './interlocks/types.js';
+import type { GuardContext, InterlockOutcome, Restriction, TickInput } from './interlocks/types.js';
 import { evaluateUnderTemperature, initialUnderTemperatureState, type UnderTemperatureState } from './interlocks/under-temperature.js';
 import { evaluateWaterLevel } from './interlocks/water-level.js';
 import type { ControlEvent, Fault, FaultKind, Measurements, OutputPlan } from './types.js';
@@ -102,12 +102,12 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   // Severity order: the first restriction of an output gives its reason.
   const outcomes = [over, stuck, runaway, sensors, onTime, water, under];
 
-  const latched = latchFaults(state.latched, outcomes.flatMap((o) => o.latch));
+  const latched = latchFaults(state.latched, collect(outcomes, (o) => o.latch));
   const heatLockout = hasHeatLockout(latched);
-  const restrictions = [...heatLockoutRestrictions(enc, latched), ...outcomes.flatMap((o) => o.off)];
-  const outputs = { ...restrict(plan, restrictions), ...cutoffCommands(enc, plan, heatLockout) };
+  const restrictions = [...heatLockoutRestrictions(enc, latched), ...collect(outcomes, (o) => o.off)];
+  const outputs = Object.assign(restrict(plan, restrictions), cutoffCommands(enc, plan, heatLockout));
 
-  const transient = carryOver(state.transient, outcomes.flatMap((o) => o.faults));
+  const transient = carryOver(state.transient, collect(outcomes, (o) => o.faults));
   const faults = activeFaults(latched, transient);
   const events = faultEvents(activeFaults(state.latched, state.transient), faults, ctx.now);
 
@@ -127,10 +127,18 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   return { outputs, state: next, faults, events, heatLockout };
 }
 
+/** `outcomes.flatMap(pick)` as a plain loop (runs every tick; the lists are usually all empty). */
+function collect<T>(outcomes: ReadonlyArray<InterlockOutcome<unknown>>, pick: (o: InterlockOutcome<unknown>) => readonly T[]): T[] {
+  const out: T[] = [];
+  for (const o of outcomes) for (const x of pick(o)) out.push(x);
+  return out;
+}
+
 /** Copies the plan and turns every restricted output off (first reason wins); never turns anything on. */
 function restrict(plan: OutputPlan, restrictions: readonly Restriction[]): OutputPlan {
   const out: OutputPlan = {};
-  for (const [id, cmd] of Object.entries(plan)) out[id] = { ...cmd };
+  for (const id in plan) out[id] = { ...plan[id] };
+  if (restrictions.length === 0) return out;
   const done = new Set<string>();
   for (const r of restrictions) {
     if (done.has(r.id)) continue;

@@ -127,16 +127,21 @@ export function photoperiodDay(p: Photoperiod, seasons: readonly Season[], now: 
  */
 export function photoperiodInDay(day: PhotoperiodDay, rampMinutes: number, now: number): PhotoperiodState {
   const w = now < day.today.onAt && now < day.yesterday.offAt ? day.yesterday : day.today;
-  const base = { lightsOnAt: w.onAt, lightsOffAt: w.offAt, localMonth: day.localMonth, season: day.season };
-  if (now < w.onAt || now >= w.offAt) return { ...base, phase: 'night', lightLevel: 0 };
+  let phase: DayPhase = 'day';
+  let lightLevel = 1;
   const rampMs = Math.min(rampMinutes * MINUTE_MS, (w.offAt - w.onAt) / 2);
-  if (rampMs > 0 && now < w.onAt + rampMs) {
-    return { ...base, phase: 'dawn', lightLevel: Math.max(MIN_LIT_LEVEL, (now - w.onAt) / rampMs) };
+  if (now < w.onAt || now >= w.offAt) {
+    phase = 'night';
+    lightLevel = 0;
+  } else if (rampMs > 0 && now < w.onAt + rampMs) {
+    phase = 'dawn';
+    lightLevel = Math.max(MIN_LIT_LEVEL, (now - w.onAt) / rampMs);
+  } else if (rampMs > 0 && now >= w.offAt - rampMs) {
+    phase = 'dusk';
+    lightLevel = Math.max(MIN_LIT_LEVEL, (w.offAt - now) / rampMs);
   }
-  if (rampMs > 0 && now >= w.offAt - rampMs) {
-    return { ...base, phase: 'dusk', lightLevel: Math.max(MIN_LIT_LEVEL, (w.offAt - now) / rampMs) };
-  }
-  return { ...base, phase: 'day', lightLevel: 1 };
+  // One literal, no spread: this runs every tick.
+  return { lightsOnAt: w.onAt, lightsOffAt: w.offAt, localMonth: day.localMonth, season: day.season, phase, lightLevel };
 }
 
 /**

@@ -20,6 +20,19 @@ export interface PlanContext {
   clockPlausible: boolean;
   /** Enclosure mode from the supervisor; `manual` honours `op.manualOutputs`, `safe` keeps heat off. */
   mode: EnclosureMode;
+  /**
+   * {@link photoperiodKey} of this enclosure's profile and `timezone`, when the caller keeps it
+   * (it only changes with the configuration); computed here when absent.
+   */
+  photoperiodKey?: string;
+}
+
+/**
+ * Identity of what the cached photoperiod day depends on: the time zone, the photoperiod and the
+ * seasons of `profile`. A change of any of them makes the planner recompute the day.
+ */
+export function photoperiodKey(profile: EnclosureConfig['climate'], timezone: string): string {
+  return `${timezone} ${JSON.stringify(profile.photoperiod)} ${JSON.stringify(profile.seasons)}`;
 }
 
 /**
@@ -80,7 +93,7 @@ export function initialControlState(enc: EnclosureConfig): ControlState {
  */
 export function planEnclosure(enc: EnclosureConfig, m: Measurements, op: OperatorInputs, state: ControlState, ctx: PlanContext): PlanResult {
   const profile = enc.climate;
-  const key = `${ctx.timezone} ${JSON.stringify(profile.photoperiod)} ${JSON.stringify(profile.seasons)}`;
+  const key = ctx.photoperiodKey ?? photoperiodKey(profile, ctx.timezone);
   const cached = state.day;
   const day =
     cached && cached.key === key && ctx.now >= cached.dayStart && ctx.now < cached.dayEnd

@@ -53,8 +53,14 @@ export class DeviceCore<D extends InitialisableDriver> {
   readonly tracker: HealthTracker;
   readonly breaker: CircuitBreaker;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Operations queued by {@link serial} and not finished yet. */
+  private queued = 0;
+
+  /** `opts.retry` over the defaults, merged once (every read and write uses it). */
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(private readonly opts: DeviceCoreOptions<D>) {
+    this.retryPolicy = { ...DEFAULT_DEVICE_RETRY, ...opts.retry };
     this.tracker = new HealthTracker({
       id: opts.id,
       enclosureId: opts.enclosureId,
@@ -74,21 +80,30 @@ export class DeviceCore<D extends InitialisableDriver> {
 
   /** Runs `fn` after every operation queued before it. `fn` must not reject. */
   serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.queued++;
     const run = this.chain.then(fn);
-    this.chain = run.then(
-      () => undefined,
-      () => undefined, // fn never rejects; the caller still gets `run`'s outcome
-    );
+    const done = (): void => {
+      this.queued--;
+    };
+    this.chain = run.then(done, done); // fn never rejects; the caller still gets `run`'s outcome
     return run;
+  }
+
+  /** True when no operation is running or waiting in the {@link serial} queue. */
+  get idle(): boolean {
+    return this.queued === 0;
   }
 
   /** `op` with the component's retry policy, retrying transient errors only; counts retries via `onRetry`. */
   retrying<T>(op: () => Promise<T>, label: string, onRetry: () => void, attemptTimeoutMs?: number): Promise<T> {
-    const policy = { ...DEFAULT_DEVICE_RETRY, ...this.opts.retry, ...(attemptTimeoutMs !== undefined ? { attemptTimeoutMs } : {}) };
+    const policy = this.retryPolicy;
     return retry(op, {
       clock: this.opts.clock,
       random: this.opts.random,
-      ...policy,
+      attempts: policy.attempts,
+      baseDelayMs: policy.baseDelayMs,
+      maxDelayMs: policy.maxDelayMs,
+      attemptTimeoutMs: attemptTimeoutMs !== undefined ? attemptTimeoutMs : policy.attemptTimeoutMs,
       label,
       shouldRetry: isTransient,
       onRetry: (err, attempt, delayMs) => {

@@ -29,7 +29,7 @@ function seconds(ms: number): number {
  * `SensorComponent`; quality is judged from the stored monotonic timestamps at read time.
  */
 export class QuantityTrack {
-  private window: { value: number; mono: number }[] = [];
+  private readonly window: { value: number; mono: number }[] = [];
   private last: Stored | null = null;
   private lastGood: Stored | null = null;
   private raw: number | null = null;
@@ -54,10 +54,14 @@ export class QuantityTrack {
       this.rawSince = mono;
     }
     const n = Math.max(1, Math.floor(opts.medianOf));
-    this.window = this.window.filter((p) => mono - p.mono <= opts.windowMs);
-    this.window.push({ value: raw, mono });
-    if (this.window.length > n) this.window.splice(0, this.window.length - n);
-    const value = n > 1 ? median(this.window.map((p) => p.value)) : raw;
+    // In place (this runs for every sample): drop samples older than the window, append, keep the last n.
+    const w = this.window;
+    let kept = 0;
+    for (let i = 0; i < w.length; i++) if (mono - w[i].mono <= opts.windowMs) w[kept++] = w[i];
+    w.length = kept;
+    w.push({ value: raw, mono });
+    if (w.length > n) w.splice(0, w.length - n);
+    const value = n > 1 ? median(w.map((p) => p.value)) : raw;
     const implausible = value < opts.range.min || value > opts.range.max ? new ImplausibleValueError(sensorId, quantity, value, opts.range) : null;
     this.last = { value, at, mono, implausible };
     if (!implausible) this.lastGood = this.last;
@@ -86,15 +90,15 @@ export class QuantityTrack {
       const what = this.lastGood ? 'no good sample' : 'no sample';
       return { sensorId, quantity, value: shown.value, at: shown.at, quality: 'stale', reason: `${what} for ${seconds(nowMono - shown.mono)} s (stale after ${seconds(staleAfterMs)} s)` };
     }
-    const base = { sensorId, quantity, value: last.value, at: last.at };
+    const { value, at } = last;
     if (last.implausible) {
       const { min, max } = last.implausible.range;
-      return { ...base, quality: 'implausible', reason: `out of plausible range ${min}..${max} ${UNITS[quantity]}` };
+      return { sensorId, quantity, value, at, quality: 'implausible', reason: `out of plausible range ${min}..${max} ${UNITS[quantity]}` };
     }
     const unchanged = this.unchangedForMs();
     if (stuckAfterMs > 0 && unchanged >= stuckAfterMs) {
-      return { ...base, quality: 'implausible', reason: `stuck at ${this.raw} ${UNITS[quantity]} for ${Math.round(unchanged / 60_000)} min` };
+      return { sensorId, quantity, value, at, quality: 'implausible', reason: `stuck at ${this.raw} ${UNITS[quantity]} for ${Math.round(unchanged / 60_000)} min` };
     }
-    return { ...base, quality: 'ok' };
+    return { sensorId, quantity, value, at, quality: 'ok' };
   }
 }

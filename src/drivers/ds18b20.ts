@@ -21,10 +21,11 @@ export const DS18B20_MAX_MILLIDEGREES = 125_000;
  * Dallas/Maxim 1-Wire CRC8, polynomial x^8 + x^5 + x^4 + 1 (0x31, processed LSB first as 0x8C),
  * initial value 0 (Maxim Application Note 27). The 9th scratchpad byte is this CRC over bytes 0..7.
  * @param bytes the data bytes; returns 0..255
+ * @param length how many leading bytes to include (default all)
  */
-export function crc8Maxim(bytes: ArrayLike<number>): number {
+export function crc8Maxim(bytes: ArrayLike<number>, length = bytes.length): number {
   let crc = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = 0; i < length; i++) {
     let b = bytes[i] & 0xff;
     for (let bit = 0; bit < 8; bit++) {
       const mix = (crc ^ b) & 1;
@@ -53,11 +54,35 @@ export function scratchpadMillidegrees(scratchpad: ArrayLike<number>): number {
   return Math.trunc((((bv << 16) >> 16) * 1000) / 16);
 }
 
-const LINE1 = /^(?<bytes>(?:[0-9a-f]{2} ){9}): crc=(?<crc>[0-9a-f]{2}) (?<verdict>YES|NO)$/i;
-const LINE2 = /^(?<bytes>(?:[0-9a-f]{2} ){9})?t=(?<t>-?\d+)$/i;
+/** Line 1: the 9 scratchpad bytes (group 1), `crc=` (group 2), `YES`/`NO` (group 3). */
+const LINE1 = /^((?:[0-9a-f]{2} ){9}): crc=([0-9a-f]{2}) (YES|NO)$/i;
+/** Line 2: optionally the 9 bytes again (group 1), then `t=` in m°C (group 2). */
+const LINE2 = /^((?:[0-9a-f]{2} ){9})?t=(-?\d+)$/i;
 
+/** Value of the hex digit at `s[i]` (already validated by the line's pattern). */
+function hexDigit(s: string, i: number): number {
+  const c = s.charCodeAt(i) | 0x20; // lower-case a-f; digits are unchanged by the bit
+  return c <= 0x39 ? c - 0x30 : c - 0x57;
+}
+
+/** The 9 bytes of a `xx xx … xx ` group as matched by {@link LINE1} (3 characters per byte). */
 function hexBytes(s: string): number[] {
-  return s.trim().split(' ').map((h) => parseInt(h, 16));
+  const out: number[] = [];
+  for (let i = 0; i < 9; i++) out.push(hexDigit(s, 3 * i) * 16 + hexDigit(s, 3 * i + 1));
+  return out;
+}
+
+/** The first `n` non-empty lines of `text`, trimmed. */
+function nonEmptyLines(text: string, n: number): string[] {
+  const out: string[] = [];
+  for (let start = 0; start <= text.length && out.length < n; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line.length > 0) out.push(line);
+    start = end + 1;
+  }
+  return out;
 }
 
 /**
@@ -74,24 +99,26 @@ function hexBytes(s: string): number[] {
  * @throws SensorDataError with the kind above; never returns a sentinel
  */
 export function parseW1Slave(text: string): number {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = nonEmptyLines(text, 2);
   const first = LINE1.exec(lines[0] ?? '');
-  if (!first?.groups) throw new SensorDataError('garbage', `w1_slave is not in the w1-therm format: ${JSON.stringify(text.slice(0, 100))}`);
-  if (first.groups.verdict.toUpperCase() !== 'YES') throw new SensorDataError('crc', `CRC check failed (${lines[0]})`);
+  if (!first) throw new SensorDataError('garbage', `w1_slave is not in the w1-therm format: ${JSON.stringify(text.slice(0, 100))}`);
+  const [, bytes1, crcText, verdict] = first;
+  if (verdict.toUpperCase() !== 'YES') throw new SensorDataError('crc', `CRC check failed (${lines[0]})`);
   const second = LINE2.exec(lines[1] ?? '');
-  if (!second?.groups) throw new SensorDataError('garbage', `w1_slave has no t= line: ${JSON.stringify(text.slice(0, 100))}`);
+  if (!second) throw new SensorDataError('garbage', `w1_slave has no t= line: ${JSON.stringify(text.slice(0, 100))}`);
+  const [, bytes2, tText] = second;
 
-  const scratchpad = hexBytes(first.groups.bytes);
-  const crc = crc8Maxim(scratchpad.slice(0, 8));
-  if (crc !== scratchpad[8] || crc !== parseInt(first.groups.crc, 16)) {
-    throw new SensorDataError('crc', `scratchpad CRC8 is ${crc.toString(16).padStart(2, '0')}, text says ${first.groups.crc} (${lines[0]})`);
+  const scratchpad = hexBytes(bytes1);
+  const crc = crc8Maxim(scratchpad, 8);
+  if (crc !== scratchpad[8] || crc !== parseInt(crcText, 16)) {
+    throw new SensorDataError('crc', `scratchpad CRC8 is ${crc.toString(16).padStart(2, '0')}, text says ${crcText} (${lines[0]})`);
   }
   if (scratchpad.every((b) => b === 0)) throw new SensorDataError('garbage', 'all-zero scratchpad (data line held low; its CRC8 is 0, so the kernel says YES)');
-  if (second.groups.bytes !== undefined && second.groups.bytes.toLowerCase() !== first.groups.bytes.toLowerCase()) {
+  if (bytes2 !== undefined && bytes2 !== bytes1 && bytes2.toLowerCase() !== bytes1.toLowerCase()) {
     throw new SensorDataError('garbage', `the two w1_slave lines carry different scratchpads: ${JSON.stringify(text)}`);
   }
 
-  const t = Number(second.groups.t);
+  const t = Number(tText);
   const expected = scratchpadMillidegrees(scratchpad);
   if (t !== expected) throw new SensorDataError('garbage', `t=${t} disagrees with the scratchpad temperature ${expected} m°C`);
   if (t === DS18B20_POWER_ON_MILLIDEGREES) throw new SensorDataError('power-on-value', 't=85000 is the power-up value of the scratchpad, not a measurement');

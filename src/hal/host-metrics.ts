@@ -66,6 +66,12 @@ function isAbsent(e: unknown): boolean {
  * content that cannot be parsed throws {@link HostMetricParseError}.
  */
 export class HostMetricsReader {
+  /**
+   * `vcgencmd` was not found: not looked for again by this process. Spawning a missing program
+   * every sample cost more CPU than the whole control loop of a laptop simulation (README.performance.md).
+   */
+  private vcgencmdAbsent = false;
+
   constructor(private readonly opts: HostMetricsOptions) {}
 
   private sys(...p: string[]): string {
@@ -104,12 +110,15 @@ export class HostMetricsReader {
       if (t !== undefined) return { available: true, value: decodeThrottled(parseSysfsThrottled(t)) };
     }
     if (!this.opts.runner) return { available: false, reason: 'no firmware get_throttled file' };
+    const absent = { available: false, reason: 'no firmware get_throttled file and no vcgencmd' } as const;
+    if (this.vcgencmdAbsent) return absent;
     let r;
     try {
       r = await this.opts.runner.run('vcgencmd', ['get_throttled']);
     } catch (e) {
-      if (isAbsent(e)) return { available: false, reason: 'no firmware get_throttled file and no vcgencmd' };
-      throw e;
+      if (!isAbsent(e)) throw e;
+      this.vcgencmdAbsent = true;
+      return absent;
     }
     if (r.code !== 0) return { available: false, reason: `vcgencmd get_throttled failed: ${r.stderr.trim() || `exit code ${r.code}`}` };
     return { available: true, value: decodeThrottled(parseVcgencmdThrottled(r.stdout)) };

@@ -54,6 +54,8 @@ export class HealthTracker {
   private readonly counters: HealthCounters = { reads: 0, failures: 0, retries: 0, recoveries: 0 };
   private streak = 0;
   private readonly ring: HealthTransition[] = [];
+  /** The last {@link health} snapshot, until something changes (several readers ask every tick). */
+  private snapshot: ComponentHealth | null = null;
 
   constructor(private readonly opts: HealthTrackerOptions) {}
 
@@ -65,6 +67,7 @@ export class HealthTracker {
   /** An operation (read, write, verification) succeeded after `retries` retries. */
   recordSuccess(details: { retries?: number } = {}): void {
     const retries = details.retries ?? 0;
+    this.snapshot = null;
     this.counters.reads++;
     this.counters.retries += retries;
     this.lastSuccessAt = this.opts.clock.now();
@@ -92,6 +95,7 @@ export class HealthTracker {
   recordFailure(err: unknown, details: FailureDetails = {}): void {
     const category = details.category ?? classifyError(err);
     const text = details.context ? `${details.context}: ${describeError(err)}` : describeError(err);
+    this.snapshot = null;
     this.counters.reads++;
     this.counters.failures++;
     this.counters.retries += details.retries ?? 0;
@@ -110,11 +114,20 @@ export class HealthTracker {
 
   /** Records the circuit breaker's state for {@link health}. */
   setBreaker(state: BreakerState | undefined): void {
+    if (state === this.breaker) return;
     this.breaker = state;
+    this.snapshot = null;
   }
 
-  /** A snapshot for the registry, supervisor and telemetry. */
+  /**
+   * A snapshot for the registry, supervisor and telemetry, shared by every caller until the next
+   * change (the tick, the supervisor and telemetry each ask every tick): treat it as read-only.
+   */
   health(): ComponentHealth {
+    return (this.snapshot ??= this.build());
+  }
+
+  private build(): ComponentHealth {
     return {
       id: this.opts.id,
       enclosureId: this.opts.enclosureId,
@@ -138,6 +151,7 @@ export class HealthTracker {
     const from = this.current;
     this.current = status;
     this.reason = reason;
+    this.snapshot = null;
     if (from === status) return;
     const t: HealthTransition = { at: this.opts.clock.now(), from, to: status, reason: transitionReason ?? reason ?? status };
     this.ring.push(t);

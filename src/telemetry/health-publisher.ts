@@ -32,6 +32,9 @@ export class HealthPublisher {
       else grouped.set(h.enclosureId, [h]);
     }
     const now = this.deps.clock.monotonic();
+    // Offline nothing can be published: keep the latest lists for the republish at connect and
+    // skip the keys and payloads (building them every tick was a tenth of a simulated tick).
+    const connected = this.deps.link.isConnected();
     for (const [id, l] of grouped) {
       let scope = this.scopes.get(id);
       if (!scope) {
@@ -39,6 +42,7 @@ export class HealthPublisher {
         this.scopes.set(id, scope);
       }
       scope.list = l;
+      if (!connected) continue;
       const key = l.map(healthKey).join('\n');
       const due = scope.publishedAt === null || now - scope.publishedAt >= this.deps.intervalMs;
       if (key !== scope.publishedKey || (due && counterKey(l) !== scope.publishedCounters)) this.publish(id, scope, key, now);
@@ -52,6 +56,7 @@ export class HealthPublisher {
   }
 
   private publish(id: string | null, scope: Scope, key: string, now: number): void {
+    if (!this.deps.link.isConnected()) return;
     const sent = this.deps.link.publish(this.deps.topics.health(id), JSON.stringify(healthPayload(scope.list, this.deps.clock.now())), { qos: 1, retain: true });
     if (!sent) return;
     scope.publishedKey = key;

@@ -41,13 +41,15 @@ export function heaterTemperature(heater: HeaterConfig, m: Measurements): Temper
  */
 export function allTemperatures(m: Measurements): TemperaturePoint[] {
   const out: TemperaturePoint[] = [];
-  for (const [sensorId, byQuantity] of Object.entries(m.bySensor)) {
-    const r = byQuantity.temperature;
-    if (isTrustworthy(r)) out.push({ sensorId, valueC: r.value });
+  let fusedListed = false;
+  const fused = isTrustworthy(m.temperature) ? m.temperature : null;
+  for (const sensorId in m.bySensor) {
+    const r = m.bySensor[sensorId].temperature;
+    if (!isTrustworthy(r)) continue;
+    out.push({ sensorId, valueC: r.value });
+    if (sensorId === fused?.sensorId) fusedListed = true;
   }
-  if (isTrustworthy(m.temperature) && !out.some((p) => p.sensorId === m.temperature?.sensorId)) {
-    out.push({ sensorId: m.temperature.sensorId, valueC: m.temperature.value });
-  }
+  if (fused && !fusedListed) out.push({ sensorId: fused.sensorId, valueC: fused.value });
   return out;
 }
 

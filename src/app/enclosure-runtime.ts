@@ -79,8 +79,11 @@ export class EnclosureRuntime {
     return this.o.state.get().enclosures[this.id] ?? initialEnclosurePersisted();
   }
 
-  private persist(update: (p: EnclosurePersisted) => EnclosurePersisted): void {
-    this.o.state.update((s) => ({ ...s, enclosures: { ...s.enclosures, [this.id]: update(this.persisted()) } }));
+  /** Updates this enclosure's persisted part: written durably now, or only `staged` in memory. */
+  private persist(update: (p: EnclosurePersisted) => EnclosurePersisted, staged = false): void {
+    const fn = (s: PersistedState): PersistedState => ({ ...s, enclosures: { ...s.enclosures, [this.id]: update(this.persisted()) } });
+    if (staged) this.o.state.stage(fn);
+    else this.o.state.update(fn);
   }
 
   /**
@@ -228,14 +231,9 @@ export class EnclosureRuntime {
 
   private saveGuard(before: GuardState, after: GuardState, mono: number): void {
     const latchedChanged = JSON.stringify(before.latched) !== JSON.stringify(after.latched);
-    if (latchedChanged || mono - this.lastGuardPersist >= GUARD_PERSIST_INTERVAL_MS) {
-      this.persist((p) => ({ ...p, guard: after }));
-      this.lastGuardPersist = mono;
-    } else {
-      // Keep the in-memory copy current without a disk write.
-      const s = this.o.state.get();
-      s.enclosures[this.id] = { ...this.persisted(), guard: after };
-    }
+    const durable = latchedChanged || mono - this.lastGuardPersist >= GUARD_PERSIST_INTERVAL_MS;
+    this.persist((p) => ({ ...p, guard: after }), !durable);
+    if (durable) this.lastGuardPersist = mono;
   }
 
   private feed(now: number, clockPlausible: boolean, temperatureC: number | null, setpointC: number, events: ControlEvent[]): void {

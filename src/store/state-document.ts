@@ -49,6 +49,15 @@ export class StateDocument<T> {
     this.lastWritten = text;
   }
 
+  /**
+   * Applies `fn` in memory only: the next {@link set}/{@link update} writes it with whatever else
+   * changed. For state that may be lost in a power cut (timers persisted every few minutes).
+   */
+  stage(fn: (current: T) => T): T {
+    this.value = fn(this.value);
+    return this.value;
+  }
+
   /** Applies `fn` to the document and writes the result durably if it changed. @throws StateStoreError */
   update(fn: (current: T) => T): T {
     this.set(fn(this.value));

@@ -53,3 +53,17 @@ describe('StateDocument', () => {
     expect(() => a.load()).toThrow(/unreadable state/);
   });
 });
+
+describe('StateDocument.stage', () => {
+  it('keeps a staged change in memory only, and writes it with the next durable update', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'state-')), 'state.json');
+    const a = new StateDocument<{ lastFedAt: number | null; n: number }>(file, (raw) => raw as { lastFedAt: number | null; n: number }, () => ({ lastFedAt: null, n: 0 }));
+    a.load();
+    a.set({ lastFedAt: 1, n: 0 });
+    a.stage((d) => ({ ...d, n: 7 }));
+    expect(a.get().n).toBe(7);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ lastFedAt: 1, n: 0 });
+    a.update((d) => ({ ...d, lastFedAt: 2 }));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ lastFedAt: 2, n: 7 });
+  });
+});

@@ -13,7 +13,7 @@ export interface GpioWrite {
 /**
  * Writes the log keeps at least. Older ones go in batches of this many once twice as many
  * accumulated: a simulated week writes a few thousand, a `run --simulate` left on for a year
- * would otherwise keep ~80,000 (`npm run bench`, leak figure; README.performance.md).
+ * would otherwise keep ~80,000 (`npm run bench`, leak figure; docs/performance.md).
  */
 export const WRITE_LOG_KEPT = 10_000;
 

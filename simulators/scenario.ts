@@ -21,7 +21,7 @@ export function durationMs(v: number | string): number {
   return (Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 3_600_000 + Number(m[3] ?? 0) * 60_000;
 }
 
-/** The faults the simulator can inject (issue 4, Fault injection). */
+/** The faults the simulator can inject. */
 export const FaultSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('i2c-error-rate'), rate: z.number().min(0).max(1) }),
   z.strictObject({ kind: z.literal('i2c-disconnect') }),

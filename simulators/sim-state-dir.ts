@@ -18,7 +18,7 @@ export interface SimStateDir {
  * the temp directory. The controller still writes its state document durably (tmp file, fsync,
  * rename, directory fsync), exactly as on a Pi; on a RAM disk the fsyncs cost nothing, where on a
  * real disk each one took 2-10 ms, which was most of a simulated tick's wall time at the state
- * document's 5-minute cadence (README.performance.md). Durability across power cuts is
+ * document's 5-minute cadence. Durability across power cuts is
  * meaningless for a simulated terrarium, so nothing is lost.
  * @param prefix directory name prefix, e.g. `terrarium-sim-`
  */

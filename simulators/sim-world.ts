@@ -69,7 +69,7 @@ class SimBusHandle implements I2cBus {
 }
 
 /**
- * The simulated terrarium behind the HAL (DESIGN.md: a simulator is just another implementation
+ * The simulated terrarium behind the HAL (a simulator is just another implementation
  * of the same interfaces): register-level BME280 and PCA9685 models on simulated I2C buses,
  * DS18B20 files on a simulated 1-Wire master, relays and the float switch on simulated GPIO, all
  * wired from the configuration to one physics model per enclosure.

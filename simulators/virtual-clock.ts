@@ -12,7 +12,7 @@ interface Timer {
  * the microtask (promise) queue is empty, so a promise resolved from a next-tick callback settles
  * after every continuation queued before it, including the ones those queue in turn. This costs
  * ~0.4 µs; a macrotask turn (`setImmediate`) costs ~1.5 µs plus an epoll round trip, which was a
- * fifth of a simulated tick (README.performance.md).
+ * fifth of a simulated tick.
  */
 function flush(): Promise<void> {
   return new Promise((resolve) => process.nextTick(resolve));
@@ -24,7 +24,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Virtual time for tests and `terrarium simulate` (DESIGN.md, Time). Nothing moves until
+ * Virtual time for tests and `terrarium simulate`. Nothing moves until
  * {@link advance} / {@link runUntil} is awaited; then timers fire in due order, and after each one
  * pending promise continuations run, so async code (driver waits, retries, timeouts) behaves as in
  * real time, only instantly and deterministically.

@@ -43,7 +43,7 @@ export const BME280_TYPICAL_CALIBRATION: Uint8Array = Uint8Array.of(
 
 /**
  * The typical image with negative dig_H5 = -26 and dig_H6 = -7: the top bits of 0xE6 and 0xE7 are
- * set, which is what unsigned-parsing libraries get wrong (libraries.md §3).
+ * set, which is what unsigned-parsing libraries get wrong.
  */
 export const BME280_NEGATIVE_HUMIDITY_CALIBRATION: Uint8Array = Uint8Array.of(
   0x69, 0x6d, 0x36, 0x64, 0x32, 0x00, 0xe9, 0x98, 0x02, 0xd6, 0xd0, 0x0b, 0x23, 0x16, 0x88, 0xff, 0xf9, 0xff, 0x8c, 0x3c,

@@ -28,7 +28,7 @@ export interface RunTotals {
 }
 
 /**
- * Records a simulation for the report (DESIGN.md, Simulation report). Call {@link record} once per
+ * Records a simulation for the report. Call {@link record} once per
  * control tick per enclosure with the tick's snapshot and the physics' true air state: the figures
  * are computed on the truth (what the animal feels), the snapshot supplies setpoint, band, limits,
  * outputs and faults. Memory: O(1) per tick for the figures plus one chart point per bucket.

@@ -1,7 +1,7 @@
 import type { ActuatorSnapshot } from '../../src/control/snapshot.js';
 
 /**
- * Shapes of the simulation report (DESIGN.md, Simulation report). In memory every time is wall ms
+ * Shapes of the simulation report. In memory every time is wall ms
  * since epoch; `report.json` carries them as ISO 8601 strings (see `report-json.ts`).
  */
 

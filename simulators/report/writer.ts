@@ -20,7 +20,7 @@ async function write(path: string, text: string): Promise<void> {
 }
 
 /**
- * Writes `dir/report.json` (DESIGN.md, Simulation report; ISO timestamps) and `dir/report.svg`
+ * Writes `dir/report.json` and `dir/report.svg`
  * (the chart), creating `dir` if needed.
  * @throws ReportWriteError if the directory or a file cannot be written; ChartRenderError if the chart fails
  */

@@ -83,7 +83,7 @@ function feederDriverFactory(a: Extract<ActuatorConfig, { kind: 'feeder' }>, hw:
 
 /**
  * Builds (does not start) the components of one enclosure from its configuration: one explicit
- * mapping from config `type`/`kind` to driver, one line each (STYLE.md #4).
+ * mapping from config `type`/`kind` to driver, one line each.
  */
 export function buildEnclosureDevices(enc: EnclosureConfig, hw: Hardware, pool: Pca9685Pool, random: Random, log: Logger): EnclosureDevices {
   const clock = hw.clock;
@@ -103,7 +103,7 @@ export function buildEnclosureDevices(enc: EnclosureConfig, hw: Hardware, pool: 
       stuckAfterMs: s.stuckAfterMinutes * 60_000,
       medianOf: s.medianOf,
       // Plausible for an enclosure: well outside what the profile allows, inside what a live animal
-      // could be in. A reading beyond this is a broken sensor, not a climate (issue 3, implausible).
+      // could be in. A reading beyond this is a broken sensor, not a climate.
       plausible: { temperature: { min: Math.min(0, safety.minC - 15), max: Math.max(60, safety.maxC + 15) } },
     });
   });

@@ -210,7 +210,7 @@ export class Controller {
     return [...[...this.runtimes.values()].flatMap((r) => r.health()), this.clockHealth(), ...(this.telemetry?.health?.() ?? []), ...(this.o.extraHealth?.() ?? [])];
   }
 
-  /** The wall clock as a health item: `degraded` while it is not plausible (issue 3: said in health too). */
+  /** The wall clock as a health item: `degraded` while it is not plausible (said in health too). */
   private clockHealth(): ComponentHealth {
     const ok = this.clockWasPlausible !== false;
     return {

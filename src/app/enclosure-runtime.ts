@@ -46,7 +46,7 @@ export interface EnclosureRuntimeOptions {
 const GUARD_PERSIST_INTERVAL_MS = 5 * 60_000;
 
 /**
- * One enclosure's control tick (DESIGN.md, One control tick): sample, fuse, plan, guard, apply,
+ * One enclosure's control tick: sample, fuse, plan, guard, apply,
  * report. Holds the planner's and guard's state between ticks and persists what must survive a
  * restart (latched faults, feeding records, operator choices) through the state document.
  * Operator commands only change inputs; the next tick acts on them.
@@ -212,7 +212,7 @@ export class EnclosureRuntime {
 
   /**
    * A heater runs (even on its fallback duty) only once one of its own sensors has delivered a
-   * trustworthy temperature since start (issue 6: a heater whose sensor fails the start-up check
+   * trustworthy temperature since start (a heater whose sensor fails the start-up check
    * does not start at all). Other outputs are always armed.
    */
   private heaterArmed(actuatorId: string): boolean {

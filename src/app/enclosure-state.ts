@@ -19,7 +19,7 @@ export interface EnclosurePersisted {
   operator: OperatorState;
 }
 
-/** One entry of the bounded recovery history (issue 4). Times are wall ms. */
+/** One entry of the bounded recovery history. Times are wall ms. */
 export interface RecoveryRecord {
   enclosureId: string | null;
   component: string;

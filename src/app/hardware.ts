@@ -11,7 +11,7 @@ export interface BuiltHardware {
 }
 
 /**
- * Chooses the backend ONCE, here, from `config.hardware.backend` (DESIGN.md; STYLE.md #5): the
+ * Chooses the backend ONCE, here, from `config.hardware.backend`: the
  * real Pi backends or the simulated terrarium. Nothing else in the program knows which it got.
  * `forceSim` is the explicit `--simulate` flag; there is no automatic fallback to simulation.
  */

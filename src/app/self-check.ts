@@ -32,7 +32,7 @@ async function probe(clock: Clock, item: string, fn: () => Promise<string>): Pro
 }
 
 /**
- * Probes every configured device and the environment (issue 6, `terrarium check`): BME280 chip id,
+ * Probes every configured device and the environment: BME280 chip id,
  * DS18B20 presence and a valid reading, each relay line opened at its safe level and read back,
  * PCA9685 boards, the float switch, clock plausibility, the state directory, the broker.
  * Outputs are driven only to their OFF level. Never throws: every problem is a `fail` row.

@@ -50,7 +50,7 @@ export function sanitizeStatus(text: string): string {
 }
 
 /**
- * {@link Notifier} through the `systemd-notify` command (libraries.md §9): Node has no datagram
+ * {@link Notifier} through the `systemd-notify` command: Node has no datagram
  * unix sockets and `NOTIFY_SOCKET` is `SOCK_DGRAM`, so each message is one short-lived process:
  *
  *   systemd-notify --pid=<pid> --ready [--status=TEXT]

@@ -12,7 +12,7 @@ import type { CommandSinkImpl, TelemetryPort } from './controller.js';
  * outbox in the state directory. `undefined` without one: the controller runs fine with no broker.
  *
  * MQTT.js and the SQLite driver are loaded by `start()`, not when this module is: together they
- * were a quarter of the start-up time (~130 ms on the benchmark machine, README.performance.md),
+ * were a quarter of the start-up time (~130 ms on the benchmark machine, docs/performance.md),
  * which a controller without an `mqtt` section no longer pays. The controller calls the other
  * methods only after `start()` resolved; before that (and after a failed start) they do nothing.
  */

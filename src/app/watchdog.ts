@@ -39,7 +39,7 @@ export interface WatchdogOptions {
 
 /**
  * Sends `WATCHDOG=1` every `intervalMs`, but only while the controller is healthy, so systemd
- * (`WatchdogSec=`) kills and restarts a wedged controller (STYLE.md 15: the watchdog is tied to
+ * (`WatchdogSec=`) kills and restarts a wedged controller (the watchdog is tied to
  * progress, not to a free-running timer). Before each ping it asks `isHealthy()` (a tick completed
  * recently) and checks the event-loop lag measured since the previous ping.
  *

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/errors.js';
 import { describeError } from '../errors.js';
 
-/** Exit codes (DESIGN.md, CLI): 0 success, 1 runtime failure, 2 bad arguments or configuration. */
+/** Exit codes: 0 success, 1 runtime failure, 2 bad arguments or configuration. */
 export const EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
 
 /** Prints an error for a person and returns the exit code it deserves. Never throws. */

@@ -20,7 +20,7 @@ function integer(v: string): number {
 const DEFAULT_CONFIG = process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json';
 
 /**
- * The `terrarium` command (DESIGN.md, CLI contract). Each subcommand resolves to an exit code:
+ * The `terrarium` command. Each subcommand resolves to an exit code:
  * 0 success, 1 runtime failure, 2 bad arguments or configuration.
  */
 export function buildProgram(setExit: (code: number) => void): Command {

@@ -15,7 +15,7 @@ const SensorCommon = {
    * probe that legitimately runs hotter than the air and is only used as a heater's `limit`.
    */
   placement: z.enum(['air', 'surface']).default('air'),
-  /** A reading older than this is stale, s (DESIGN.md: stale reading). */
+  /** A reading older than this is stale, s (stale reading). */
   staleAfterSeconds: z.number().min(1).max(3600).default(60),
   /** The same raw value for this long means the sensor is stuck, minutes (0 = never). */
   stuckAfterMinutes: z.number().min(0).max(24 * 60).default(30),
@@ -73,7 +73,7 @@ const ActuatorCommon = {
 
 /**
  * Thermal-runaway protection for one heater, after Marlin's `THERMAL_PROTECTION_*` / `WATCH_TEMP_*`
- * (`../shared/reference/peer-controllers.md` §5, mapped to terrarium time scales). Every field is
+ * (printer-firmware thermal protection, mapped to terrarium time scales). Every field is
  * optional: an absent field takes the per-`heaterType` default of `src/control/runaway.ts`
  * (`RUNAWAY_DEFAULTS`: emitter/lamp watch 20 min / +0.5 °C, mat 45 min / +0.5 °C; holding 3 °C for
  * 30 min (mat 45 min); stuck relay 2 °C above the band and rising for 10 min (mat 15 min)).

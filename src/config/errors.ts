@@ -8,7 +8,7 @@ export interface ConfigIssue {
 
 /**
  * The configuration is invalid. `issues` lists every problem found (not just the first); the CLI
- * prints them one per line and exits with code 2 (DESIGN.md, CLI).
+ * prints them one per line and exits with code 2.
  */
 export class ConfigError extends TerrariumError {
   constructor(

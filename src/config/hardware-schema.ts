@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Which hardware the controller drives. `backend` has no default on purpose (DESIGN.md): a Pi
+ * Which hardware the controller drives. `backend` has no default on purpose: a Pi
  * whose GPIO stack is broken must fail, never fall back to a simulator while a heater stays on.
  */
 export const HardwareSchema = z.strictObject({

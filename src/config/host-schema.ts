@@ -21,7 +21,7 @@ function thresholds(direction: 'above' | 'below', defaults: { warn: number; crit
 }
 
 /**
- * Host health of the Pi itself (issue 6): thresholds, sampling period and where to read from.
+ * Host health of the Pi itself: thresholds, sampling period and where to read from.
  * Every key has a default, so `{}` (or an absent `host` key) gives the defaults below.
  *
  * Defaults and their sources:

@@ -27,7 +27,7 @@ export const MqttTlsSchema = z
   .refine((t) => (t.cert === undefined) === (t.key === undefined), { message: 'tls.cert and tls.key go together', path: ['key'] });
 
 /**
- * MQTT telemetry (issue 5; topic tree in README.mqtt.md). Absent: the controller runs without a
+ * MQTT telemetry (topic tree in docs/mqtt.md). Absent: the controller runs without a
  * broker and telemetry is inert.
  *
  * Secrets are never inline: the password comes from `passwordFile` (first line, trailing newline

@@ -100,7 +100,7 @@ export const SafetyLimitsSchema = z.strictObject({
   maxHumidityPct: Percent,
 });
 
-/** What to do with the heater when no trustworthy temperature exists (issue 4, fallback). */
+/** What to do with the heater when no trustworthy temperature exists. */
 export const FallbackSchema = z.strictObject({
   /** Bounded heater duty cycle by day, 0..100 % (0 = heater off). */
   heaterDutyDayPct: Percent.default(0),

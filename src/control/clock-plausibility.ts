@@ -1,7 +1,7 @@
 /**
  * Is the wall clock believable? A Raspberry Pi has no RTC: it boots at 1970 or at the time
  * `fake-hwclock` saved at the last shutdown, and jumps when NTP (systemd-timesyncd) syncs
- * (issue 3: no feeding and a safe lighting default until time is plausible).
+ * (no feeding and a safe lighting default until time is plausible).
  *
  * {@link isClockPlausible} is a necessary check, not a sufficient one: a fake-hwclock time after the
  * floor passes it. {@link detectClockJump} catches the step when the real time arrives, so the app

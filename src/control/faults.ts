@@ -3,7 +3,7 @@ import type { ControlEvent, Fault, FaultKind } from './types.js';
 /**
  * Fault bookkeeping for the guard: identity, latching, acknowledgement and the raised/cleared
  * events between two ticks. Plain functions over plain arrays, so the lists stay JSON-serialisable
- * inside `GuardState` (which the app persists: latched faults survive restarts, issue 3).
+ * inside `GuardState` (which the app persists: latched faults survive restarts).
  */
 
 /**

@@ -3,7 +3,7 @@ import type { Feeding } from '../config/profile-schema.js';
 import { TerrariumError } from '../errors.js';
 
 /**
- * The feeder decision: pure, at most once per scheduled slot (issue 3, Control; libraries.md §4).
+ * The feeder decision: pure, at most once per scheduled slot.
  *
  * - Slots come from croner (`new Cron(pattern, { timezone })`, croner ~11: a time in the
  *   spring-forward gap runs at the first valid time after it; a repeated fall-back time runs once).

@@ -15,7 +15,7 @@ export type { GuardContext } from './interlocks/types.js';
 export { isFallbackReason } from './interlocks/sensor-fallback.js';
 
 /**
- * The guard (DESIGN.md, One control tick, step 4): safety interlocks that may only restrict the
+ * The guard: safety interlocks that may only restrict the
  * plan: turn outputs off, hold them off, or latch a fault. It never turns on an output the plan had
  * off; the one exception is a `cutoff` relay missing from the plan, added ON (conducting, normal)
  * when nothing is wrong, and driven OFF (removing power) under heat lockout.

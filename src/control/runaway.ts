@@ -2,7 +2,7 @@ import type { HeaterConfig } from '../config/enclosure-schema.js';
 
 /**
  * Thermal-runaway detection for one heater: Marlin's `thermal_protection` adapted to terrarium time
- * scales (`../shared/reference/peer-controllers.md` §5; MarlinFirmware/Marlin
+ * scales (MarlinFirmware/Marlin
  * `Marlin/src/module/temperature.cpp`, `Configuration_adv.h` @ c612b56). Pure: state in, state out.
  *
  * (a) Heating watch (Marlin `start_watching_*` / WATCH_TEMP_*): when heating starts with the
@@ -50,7 +50,7 @@ export interface RunawayParams {
 type HeaterType = HeaterConfig['heaterType'];
 
 /**
- * Defaults per heater type, minutes and °C (peer-controllers.md §5 mapping: ceramic/radiant heater
+ * Defaults per heater type, minutes and °C (mapping: ceramic/radiant heater
  * watch 15-20 min with a 0.5-1 °C rise, heat mat under substrate 30-45 min; holding 3 °C for
  * 20-30 min). We take the slow end of each range (fewer false trips, as Marlin's comment advises:
  * raise the period or lower the increase rather than disable). Stuck relay: 2 °C above the band and

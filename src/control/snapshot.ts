@@ -13,7 +13,7 @@ export interface ActuatorSnapshot {
 
 /**
  * Everything a tick knows about one enclosure, handed to telemetry, state and the report
- * (DESIGN.md step 6, Report). Times are wall ms since epoch.
+ *. Times are wall ms since epoch.
  */
 export interface EnclosureSnapshot {
   enclosureId: string;

@@ -2,7 +2,7 @@ import type { Quantity } from '../drivers/types.js';
 import type { Reading, ReadingsBySensor } from '../devices/reading.js';
 
 /**
- * Enclosure mode (DESIGN.md): `normal`; `degraded` (a fallback is active); `safe` (latched fault,
+ * Enclosure mode: `normal`; `degraded` (a fallback is active); `safe` (latched fault,
  * heat off, waits for an acknowledgement); `manual` (operator override of outputs).
  */
 export type EnclosureMode = 'normal' | 'degraded' | 'safe' | 'manual';

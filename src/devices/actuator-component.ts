@@ -48,7 +48,7 @@ function isDimmer(d: SwitchDriver | DimmerDriver): d is DimmerDriver {
 }
 
 /**
- * An output as a health-tracked component (DESIGN.md step 5, Apply): writes on change only, verifies
+ * An output as a health-tracked component: writes on change only, verifies
  * with `readBack()` where the backend can, retries transient errors, and keeps a circuit breaker
  * for `on` writes. Turning off always goes through: `off` commands bypass the breaker and
  * {@link forceOff} also bypasses write-on-change and re-creates a driver that failed to start.

@@ -1,7 +1,7 @@
 import type { Quantity } from '../drivers/types.js';
 
 /**
- * Quality of a reading (DESIGN.md, One control tick):
+ * Quality of a reading:
  * - `ok`: fresh and plausible;
  * - `stale`: the last good value is older than the sensor's `staleAfterSeconds`;
  * - `implausible`: out of the plausibility range, or stuck (same raw value for N minutes; `reason` says which);

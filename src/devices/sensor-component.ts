@@ -47,7 +47,7 @@ export interface SensorComponentOptions extends Omit<DeviceCoreOptions<SensorDri
 }
 
 /**
- * A sensor as a health-tracked component (DESIGN.md, devices/): driver + retry (transient errors
+ * A sensor as a health-tracked component: driver + retry (transient errors
  * only) + circuit breaker + per-attempt timeout + plausibility + staleness + stuck detection +
  * optional median-of-N. No method throws: failures become health and reading quality, and the
  * supervisor calls {@link reset} / {@link restart}, which act on the real driver.

@@ -50,7 +50,7 @@ const s8 = (v: number): number => (v << 24) >> 24;
  * - `blockE1`: 7 bytes read from 0xE1..0xE7.
  * dig_H4 = (int8)0xE4 << 4 | 0xE5[3:0] and dig_H5 = (int8)0xE6 << 4 | 0xE5[7:4] are signed
  * 12-bit values, dig_H6 is int8: libraries that read them unsigned are wrong whenever the top bit
- * is set (see /work/shared/reference/libraries.md §3). Throws `DriverArgumentError` on a wrong length.
+ * is set (a known pitfall of unsigned-parsing libraries). Throws `DriverArgumentError` on a wrong length.
  */
 export function parseCalibration(block88: Uint8Array, blockE1: Uint8Array): Bme280Calibration {
   if (block88.length !== CALIB_00_LENGTH || blockE1.length !== CALIB_26_LENGTH) {

@@ -21,7 +21,7 @@ function levelName(level: boolean): string {
 /**
  * A relay channel on a GPIO line, in logical terms: `on` = load powered.
  *
- * This is the one place where active-low inversion happens (STYLE.md #2): electrical level =
+ * This is the one place where active-low inversion happens: electrical level =
  * `on XOR activeLow`. Everything above speaks logical on/off, everything below electrical levels.
  * No retrying or verification policy here (`devices/` does that); I/O errors are `GpioError`.
  */

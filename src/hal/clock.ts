@@ -5,7 +5,7 @@ export interface TimerHandle {
 }
 
 /**
- * The only source of time in the controller (DESIGN.md, Time). Production code gets
+ * The only source of time in the controller. Production code gets
  * `SystemClock`; tests and `terrarium simulate` get `VirtualClock` from `simulators/`, which
  * advances instantly so a simulated week runs in seconds.
  */

@@ -68,7 +68,7 @@ function isAbsent(e: unknown): boolean {
 export class HostMetricsReader {
   /**
    * `vcgencmd` was not found: not looked for again by this process. Spawning a missing program
-   * every sample cost more CPU than the whole control loop of a laptop simulation (README.performance.md).
+   * every sample cost more CPU than the whole control loop of a laptop simulation.
    */
   private vcgencmdAbsent = false;
 

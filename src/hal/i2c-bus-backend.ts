@@ -139,7 +139,7 @@ class I2cBusHandle implements I2cBus {
  * package fails there, with {@link BackendUnavailableError}.
  *
  * Every `open(n)` of the same bus shares one `PromisifiedBus`, and transfers on it run one at a
- * time (libraries.md §2: one bus object per process). The bus file closes with the last handle.
+ * time (one bus object per process). The bus file closes with the last handle.
  * `openPromisified` opens files lazily, so a missing `/dev/i2c-N` shows up as `I2cError` ENOENT on
  * the first transfer: do a startup probe (e.g. BME280 chip id).
  */

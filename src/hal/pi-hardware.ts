@@ -34,7 +34,7 @@ function gpioProvider(cfg: HardwareConfig, clock: Clock, deps: PiHardwareDeps): 
  *
  * Nothing native is loaded here: this module imports on a laptop without `i2c-bus` or `onoff`,
  * and a missing backend fails loudly, with `BackendUnavailableError`, the first time it is used.
- * There is no fallback to simulation (DESIGN.md).
+ * There is no fallback to simulation.
  *
  * @throws BackendUnavailableError when `cfg.backend` is not `"pi"`
  */

@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from './clock.js';
 
 /**
  * The real clock: `Date.now()` for wall time, `performance.now()` for monotonic time and Node
- * timers. This is the one file in `src/` allowed to touch them (DESIGN.md, Time).
+ * timers. This is the one file in `src/` allowed to touch them.
  * Timers are `unref`'d so a pending timer never keeps a stopping process alive.
  */
 export class SystemClock implements Clock {

@@ -23,7 +23,7 @@ export interface BreakerPolicy {
 /**
  * Default policy for a device: opens after 5 failed operations in a row; first probe after 2 s,
  * doubling per failed probe up to 20 s, so a device that comes back is probed again within 20 s
- * (issue 4 aims at recovery within 30 s of the fault clearing).
+ * (the aim is recovery within 30 s of the fault clearing).
  */
 export const DEFAULT_DEVICE_BREAKER: Readonly<BreakerPolicy> = { failureThreshold: 5, resetTimeoutMs: 2000, maxResetTimeoutMs: 20_000 };
 
@@ -42,7 +42,7 @@ export interface CircuitBreakerOptions {
 
 /**
  * Circuit breaker per device (Michael Nygard, "Release It!", 2007, ch. 5 "Stability Patterns";
- * DESIGN.md names `closed`, `open`, `half-open`):
+ * the standard names `closed`, `open`, `half-open`):
  * - `closed`: calls go through; `failureThreshold` consecutive failures open it;
  * - `open`: calls are refused until `resetTimeoutMs` has passed on the monotonic clock;
  * - `half-open`: exactly one probe call is allowed; its success closes the circuit (and resets the

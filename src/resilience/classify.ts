@@ -61,7 +61,7 @@ function field(err: object, name: string): unknown {
 
 /**
  * Classifies anything thrown. Branches on `category`, `code`, `errno` and `kind` fields only,
- * never on message text (STYLE.md 9):
+ * never on message text:
  * 1. a {@link RetryExhaustedError} (`RETRY_EXHAUSTED`) is classified by its `cause`, the last error;
  * 2. an explicit {@link Categorised} `category` wins;
  * 3. `SensorDataError` of kind `not-ready` (conversion still running) is transient, other kinds data;
@@ -90,7 +90,7 @@ export function classifyError(err: unknown): ErrorClass {
   return ERRNO_CLASS.get(code) ?? 'permanent';
 }
 
-/** `true` when `err` may be retried in-call: only transient errors are (issue 4). */
+/** `true` when `err` may be retried in-call: only transient errors are. */
 export function isTransient(err: unknown): boolean {
   return classifyError(err) === 'transient';
 }

@@ -36,7 +36,7 @@ export interface FailureDetails {
 }
 
 /**
- * Health of one component from the outcomes of its operations (issue 4, health tracker):
+ * Health of one component from the outcomes of its operations:
  * - `unknown` until the first attempt; a first clean success makes it `healthy`;
  * - `degraded` after a transient or data failure, or a success that needed retries;
  * - `failed` on a permanent or configuration error, a fatal failure, or {@link markFailed} (the

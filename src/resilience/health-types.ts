@@ -1,7 +1,7 @@
-/** Health of a component (DESIGN.md, Names). `unknown` until the first attempt. */
+/** Health of a component. `unknown` until the first attempt. */
 export type HealthStatus = 'healthy' | 'degraded' | 'failed' | 'unknown';
 
-/** Circuit breaker state (DESIGN.md, Names). */
+/** Circuit breaker state. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Counters kept per component since start. */

@@ -48,7 +48,7 @@ interface Db {
 }
 
 /**
- * The durable MQTT outbox (issue 5): readings and events wait here, in SQLite, until the broker
+ * The durable MQTT outbox: readings and events wait here, in SQLite, until the broker
  * acknowledges them (PUBACK), so a broker outage or a restart loses nothing. Drained in `id`
  * order. Bounded by rows and age: the oldest rows go first and the loss is counted in `dropped()`,
  * which persists across restarts. Every call is synchronous and short (one small transaction).

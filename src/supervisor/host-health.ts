@@ -74,7 +74,7 @@ function round1(v: number): number {
 }
 
 /**
- * Watches the Pi itself (issue 6): every `config.intervalMs` it reads the host metrics, turns each
+ * Watches the Pi itself: every `config.intervalMs` it reads the host metrics, turns each
  * into an alarm level with hysteresis ({@link nextLevel}; firmware flags clear only after
  * `flagClearSamples` clean samples), keeps a `ComponentHealth` per metric (`host.<id>`, kind
  * `host`, no enclosure) and emits a {@link HostHealthEvent} only when a status changes (not for

@@ -15,7 +15,7 @@ export interface ModeInputs {
 }
 
 /**
- * Derives the enclosure mode (DESIGN.md): a latched heat fault (runaway, no heat, stuck relay,
+ * Derives the enclosure mode: a latched heat fault (runaway, no heat, stuck relay,
  * repeated over-temperature) -> `safe` (heat off, waits for an acknowledgement) whatever the
  * operator chose; then the operator's `manual`; then `degraded` when a fallback is active, a
  * component has failed, or a component is latched for a person (`component-failed`: its

@@ -1,4 +1,4 @@
-/** Steps of the escalation ladder (issue 4), in order. */
+/** Steps of the escalation ladder, in order. */
 export type RecoveryStep = 'retry' | 'reset' | 'restart' | 'fallback' | 'manual';
 
 /** Timing of the ladder, ms. Defaults fit a 1 s control tick and the 30 s recovery target. */
@@ -25,7 +25,7 @@ export const DEFAULT_LADDER: Readonly<LadderPolicy> = {
   afterResetMs: 5_000,
   restartIntervalMs: 10_000,
   // 20 s: a restart plus the 3 good samples back to healthy (1 s ticks) stays within the 30 s
-  // recovery target of issue 4 however long the fault lasted. A restart is cheap (reopen the bus,
+  // recovery target however long the fault lasted. A restart is cheap (reopen the bus,
   // read the chip id, reload calibration; a few NACKed transfers while the device is away).
   maxRestartIntervalMs: 20_000,
   manualAfterMs: 30 * 60_000,

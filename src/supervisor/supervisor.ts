@@ -41,7 +41,7 @@ export interface SupervisorOptions {
 }
 
 /**
- * The recovery loop (DESIGN.md, supervisor): beside the control ticks, on its own timer, it walks
+ * The recovery loop: beside the control ticks, on its own timer, it walks
  * each failed component up the escalation ladder (a merely degraded one, still delivering with
  * retries, is left to its retries): retry (the component's own retries and
  * breaker) -> reset -> restart -> fallback (the control layer already runs the fallback rule

@@ -20,7 +20,7 @@ export function systemSecrets(): SecretSources {
  * attempt, so a rotated password or renewed certificate is picked up without a restart; they go
  * only into the returned object, never into logs, errors or state.
  *
- * Fixed choices (libraries.md §5): `reconnectPeriod: 0` (we reconnect ourselves with backoff
+ * Fixed choices: `reconnectPeriod: 0` (we reconnect ourselves with backoff
  * and jitter on the injected clock), `queueQoSZero: false` and `clean: true` (MQTT.js's offline
  * queues are unbounded and in memory; the SQLite outbox replaces them, and commands sent while
  * we were away must not run late), LWT `offline` retained at QoS 1 on the availability topic.

@@ -74,7 +74,7 @@ function idOf(json: unknown): string | undefined {
 const isPress = (s: string): boolean => s.toUpperCase() === 'PRESS';
 
 /**
- * Validates one command (README.mqtt.md "Commands"). `path` is the topic after `<base>/<enc>/cmd/`:
+ * Validates one command (docs/mqtt.md "Commands"). `path` is the topic after `<base>/<enc>/cmd/`:
  * `mode`, `setpoint`, `setpoint/clear`, `output/<actuatorId>`, `feed`, `acknowledge`. Payloads are a
  * plain token (what Home Assistant sends) or a JSON object with an optional correlation `id`;
  * unknown JSON keys, unknown enclosures/actuators and out-of-range values are rejected with a reason.

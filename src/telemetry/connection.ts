@@ -30,7 +30,7 @@ export interface LinkOptions {
 const STABLE_AFTER_MS = 30_000;
 
 /**
- * One logical MQTT connection with our own reconnect policy (libraries.md §5: MQTT.js only has a
+ * One logical MQTT connection with our own reconnect policy (MQTT.js only has a
  * fixed period). Each attempt is a fresh MQTT.js client with `reconnectPeriod: 0`; when it closes,
  * the next attempt is scheduled on the injected clock after `fullJitterDelay` (or `authRetryDelay`
  * after a refused login). Never throws to its caller: failures land in {@link status}.

@@ -34,7 +34,7 @@ function label(id: string): string {
 }
 
 /**
- * Builds every discovery message for `config` (README.mqtt.md "Home Assistant"; contract in
+ * Builds every discovery message for `config` (docs/mqtt.md "Home Assistant"; contract in
  * `ha-mqtt-discovery.md`): one device for the controller and one per enclosure with `via_device`
  * to it. Rules followed: `unique_id` = `<controller>_<enclosure>_<key>` (stable forever),
  * `default_entity_id` instead of the ignored `object_id`, `availability` on every entity (the

@@ -27,7 +27,7 @@ export function readingJson(r: Reading | null): Record<string, unknown> | null {
 }
 
 /**
- * The retained state document of an enclosure (`<base>/<enc>/state`, README.mqtt.md "State").
+ * The retained state document of an enclosure (`<base>/<enc>/state`, docs/mqtt.md "State").
  * Flat fields are what Home Assistant templates read: `temperatureC` (°C, 2 dp), `humidityPct`
  * (%RH, 2 dp), `pressurePa` (Pa, integer) are `null` unless the reading's quality is `ok`, so a
  * stale probe shows "unknown", never its last value. Nested `temperature`/`humidity`/`pressure`

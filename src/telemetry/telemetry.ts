@@ -9,7 +9,7 @@ export type { ConnectFn } from './connection.js';
 export { outboxFile, outboxOptions, type TelemetryOptions, type TelemetryStatus } from './options.js';
 
 /**
- * MQTT telemetry (issue 5, README.mqtt.md): retained availability/state/health, readings and
+ * MQTT telemetry: retained availability/state/health, readings and
  * events through the SQLite outbox, Home Assistant discovery, and commands. Every method the
  * control loop calls is synchronous and never waits on the network. Without an `mqtt` section in
  * the config it is inert: every call is a cheap no-op and nothing is written to the outbox.

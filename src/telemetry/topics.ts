@@ -1,5 +1,5 @@
 /**
- * The MQTT topic tree (README.mqtt.md, "Topic tree"). `base` is `<mqtt.baseTopic>/<controller.id>`.
+ * The MQTT topic tree. `base` is `<mqtt.baseTopic>/<controller.id>`.
  *
  * Controller-wide topics have one level under `base`, enclosure topics two or more
  * (`<base>/<enclosure>/...`), so the two can never collide whatever the enclosure ids are.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
 
-describe('control quality in the reference enclosure (issue 3)', () => {
+describe('control quality in the reference enclosure', () => {
   it('keeps the leopard gecko enclosure within ±1 °C of the active setpoint ≥ 95 % of 7 days after warm-up, with ≤ 6 heater cycles per hour', async () => {
     const result = await runSimulation({ config: loadConfig('config/simulated.json'), days: 7, seed: 7 });
     const enc = result.report.enclosures[0];

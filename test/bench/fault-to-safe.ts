@@ -27,7 +27,7 @@ export interface FaultToSafe {
 /**
  * BME280 disconnected mid-heat. The simulated gecko enclosure with the heater controlled by the
  * BME280 alone (`sensors: ["air"]`, so losing it leaves no trustworthy temperature and the
- * profile's fallback duty must take over: off first, DESIGN.md). Runs until the heater relay is
+ * profile's fallback duty must take over: off first). Runs until the heater relay is
  * powered, then the BME280's address NACKs (`disconnect`, as when unplugged). The reading stays
  * `ok` until it is older than `staleAfterSeconds`; from the first tick after that instant it
  * counts the ticks until the relay, read at the simulated GPIO line, follows the fallback (off,

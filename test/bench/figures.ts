@@ -6,7 +6,7 @@ import { type Figure, figure } from './results.js';
 import { measureTelemetryDrain } from './telemetry-drain.js';
 
 /**
- * The benchmark figures of `npm run bench` (issue 7), each measured beside its reference and
+ * The benchmark figures of `npm run bench`, each measured beside its reference and
  * turned into a {@link Figure} with its target; `run.ts` orders and writes them.
  */
 
@@ -92,7 +92,7 @@ export function processFigures(r: Awaited<ReturnType<typeof measureRealTimeRun>>
       reference: { name: 'bare node idling with a 1 s timer, CPU per second', value: r.bareCpuPerSecondMs, unit: 'ms' },
       target: '<= 1 ms',
       pass: r.cpuPerTickMs <= 1,
-      note: `\`terrarium run --simulate\` (dist/, config/simulated.json, 1 s ticks) for ${r.seconds} s: process CPU (all threads, process.cpuUsage via a SIGUSR2 probe) from the first completed tick to the end, divided by the ticks in between (${r.ticks - 1}). With start-up included: ${r.cpuPerTickWithStartupMs.toFixed(2)} ms/tick (start-up alone ${r.startupCpuMs.toFixed(0)} ms CPU, see the start-up figure); second half of the run only: ${r.cpuPerTickSecondHalfMs.toFixed(2)} ms/tick. At one tick per second the code is still in V8's interpreter/baseline tiers (README.performance.md).`,
+      note: `\`terrarium run --simulate\` (dist/, config/simulated.json, 1 s ticks) for ${r.seconds} s: process CPU (all threads, process.cpuUsage via a SIGUSR2 probe) from the first completed tick to the end, divided by the ticks in between (${r.ticks - 1}). With start-up included: ${r.cpuPerTickWithStartupMs.toFixed(2)} ms/tick (start-up alone ${r.startupCpuMs.toFixed(0)} ms CPU, see the start-up figure); second half of the run only: ${r.cpuPerTickSecondHalfMs.toFixed(2)} ms/tick. At one tick per second the code is still in V8's interpreter/baseline tiers.`,
       details: r as unknown as Record<string, unknown>,
     }),
     figure({

@@ -9,7 +9,7 @@ import { realTimeLeaksAndQuality } from './quality.js';
 import { attempt, type Figure, table } from './results.js';
 
 /**
- * `npm run bench` (issue 7): speed, footprint and control quality, each figure beside a reference
+ * `npm run bench`: speed, footprint and control quality, each figure beside a reference
  * measured in the same run. Writes `bench-results.json` at the repository root and prints the
  * table. Not part of `npm test` (vitest excludes test/bench). Budget: under 5 minutes on 2 cores.
  *

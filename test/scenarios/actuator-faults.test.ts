@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clearedFaults, ENCLOSURE, faultKinds, modeSequence, RECOVERY_TARGET_MS, referenceConfig, runScenario, unmetExpectations } from './support.js';
 
 /**
- * Heater, GPIO and water faults of issue 4 on the reference enclosure (100 W ceramic emitter on
+ * Heater, GPIO and water faults on the reference enclosure (100 W ceramic emitter on
  * GPIO 17, active-low; mister with a float switch), real controller, virtual time.
  */
 

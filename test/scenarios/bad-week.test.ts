@@ -3,7 +3,7 @@ import { clearedFaults, episodes, modeSequence, RECOVERY_TARGET_MS, recoveryFigu
 
 /**
  * The combined 7-day scenario (`simulators/scenarios/bad-week.json`) and the aggregate figures of
- * issue 4, "Done when": the reliability targets such systems set themselves are at least 85 % of
+ * The reliability targets such systems set themselves are at least 85 % of
  * faults recovered automatically and a mean time to recover under 2 minutes; we aim at every
  * transient fault recovered automatically, each within 30 s of the fault clearing. The whole week
  * runs once (about 1.5 min of CPU) and every test reads the same run.

@@ -4,7 +4,7 @@ import { type Scenario, ScenarioSchema } from '../../simulators/scenario.js';
 import { ENCLOSURE, episodes, faultKinds, modeSequence, RECOVERY_TARGET_MS, runScenario, unmetExpectations } from './support.js';
 
 /**
- * Process crashes, clock steps and latched faults across restarts (issues 3 and 4) on the
+ * Process crashes, clock steps and latched faults across restarts on the
  * reference enclosure. The gecko profile feeds at 18:00 Europe/Berlin on Mondays and Thursdays;
  * the simulation starts on Monday 2026-06-01 00:00 UTC, so the feed is due at 16:00 UTC.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clearedFaults, episodes, faultKinds, modeSequence, RECOVERY_TARGET_MS, runScenario, type ScenarioRun, unmetExpectations } from './support.js';
 
 /**
- * Sensor fault scenarios of issue 4 on the reference enclosure (BME280 `air` + DS18B20 `probe`),
+ * Sensor fault scenarios on the reference enclosure (BME280 `air` + DS18B20 `probe`),
  * each run on the real controller in virtual time for 0.2 simulated days (faults start at 03:00,
  * after warm-up, and are over well before the end): no safety violation, the expected modes,
  * transient faults recovered automatically within 30 s of clearing, permanent ones latched for a

@@ -18,7 +18,7 @@ const SHIPPED = readdirSync('simulators/scenarios')
   .map((f) => f.replace(/\.json$/, ''))
   .sort();
 
-/** The scenarios issue 4 asks for. */
+/** The shipped fault scenarios. */
 const REQUIRED = [
   'bad-week',
   'bme280-disconnect-2min',
@@ -41,7 +41,7 @@ const REQUIRED = [
 const EARLIEST_FAULT_MS = 3 * 3_600_000;
 
 describe('shipped scenarios', () => {
-  it('include every scenario of issue 4, named after its file', () => {
+  it('include every shipped fault scenario, named after its file', () => {
     expect(SHIPPED).toEqual(REQUIRED);
     for (const name of SHIPPED) expect(loadScenario(scenarioFile(name)).name).toBe(name);
   });

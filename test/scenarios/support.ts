@@ -12,7 +12,7 @@ import { loadScenario, type Scenario } from '../../simulators/scenario.js';
 import type { SimWorld } from '../../simulators/sim-world.js';
 
 /**
- * Shared harness of the scenario acceptance tests (issue 4, "Done when"): runs a shipped scenario
+ * Shared harness of the scenario acceptance tests: runs a shipped scenario
  * through `runSimulation` (the real Controller on the simulated terrarium, virtual time) and keeps,
  * tick by tick, what the checks need without storing every snapshot: mode, health transitions,
  * heater commands against the GPIO level and the heater element, mister activity.
@@ -23,7 +23,7 @@ export const REFERENCE_CONFIG = 'config/simulated.json';
 /** The reference enclosure's id and its heater's GPIO line (BCM 17, active-low). */
 export const ENCLOSURE = 'gecko';
 export const HEATER_LINE = 17;
-/** Recovery target of issue 4: every transient fault healthy again within 30 s of clearing. */
+/** Recovery target: every transient fault healthy again within 30 s of clearing. */
 export const RECOVERY_TARGET_MS = 30_000;
 
 /** Path of a shipped scenario file. */
@@ -198,7 +198,7 @@ export function episodes(recoveries: readonly RecoveryEvent[]): Episode[] {
   return out;
 }
 
-/** The aggregate figures issue 4 asks for, from the supervisor's recovery history. */
+/** The aggregate recovery figures, from the supervisor's recovery history. */
 export interface RecoveryFigures {
   /** Faults the supervisor handled (episodes). */
   faults: number;

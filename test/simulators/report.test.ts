@@ -183,7 +183,7 @@ describe('report output', () => {
     return rec.report({ wallSeconds: 0.25, meta: { seed: 7 } });
   }
 
-  it('writes report.json with every field DESIGN.md names, ISO timestamps included', async () => {
+  it('writes report.json with every documented field, ISO timestamps included', async () => {
     const paths = await writeReport(dir, twoDayReport());
     const json = JSON.parse(await readFile(paths.json, 'utf8')) as Record<string, any>;
     const isoRe = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

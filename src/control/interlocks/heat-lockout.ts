@@ -4,7 +4,7 @@ import type { Fault, OutputCommand, OutputPlan } from '../types.js';
 import type { Restriction } from './types.js';
 
 /**
- * Heat lockout and the cutoff relay (DESIGN.md: mode `safe` = latched fault, heat off, waits for an
+ * Heat lockout and the cutoff relay (mode `safe` = latched fault, heat off, waits for an
  * acknowledgement). While any latched fault of {@link HEAT_LOCKOUT_KINDS} is active:
  * - every heater is off, whatever the plan says;
  * - every `cutoff` output (master relay that cuts all heat, `CutoffSchema`) is driven OFF, which

@@ -5,8 +5,8 @@ import type { Fault } from '../types.js';
 import { appliedOn, type InterlockOutcome, plannedOn, type Restriction, type TickInput } from './types.js';
 
 /**
- * Maximum continuous on-time per actuator, then a forced rest (issue 3; TerrariumPI
- * `power_on_time`, peer-controllers.md §5). Continuous on-time is measured from the applied state in
+ * Maximum continuous on-time per actuator, then a forced rest (TerrariumPI
+ * `power_on_time`). Continuous on-time is measured from the applied state in
  * guard time (monotonic, restart-safe). When it reaches the limit while the plan still wants the
  * output on, the output is forced off for a rest and a non-latched `max-on-time` fault is raised
  * for the rest's duration; afterwards the plan may turn it on again.

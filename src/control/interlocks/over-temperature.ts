@@ -5,8 +5,8 @@ import { allTemperatures, fmtC, sensorTemperature } from './readings.js';
 import type { InterlockOutcome, Restriction, TickInput } from './types.js';
 
 /**
- * Over-temperature cutoff, independent of the control logic (issue 3; peer-controllers.md §5:
- * "an absolute over-temp cutoff independent of the control loop", Marlin MAXTEMP).
+ * Over-temperature cutoff, independent of the control logic
+ * ("an absolute over-temp cutoff independent of the control loop", Marlin MAXTEMP).
  *
  * - Any trustworthy enclosure temperature at/above `climate.safety.maxC` trips the cutoff: every
  *   heater off. Heater `limit` probes are excluded here (a heat mat's surface legitimately runs above

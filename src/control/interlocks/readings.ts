@@ -10,7 +10,7 @@ export interface TemperaturePoint {
 
 /**
  * A reading the guard may act on: quality `ok` and a finite value. Stale, implausible, stuck and
- * missing readings are never trusted (DESIGN.md, One control tick: reject implausible, stale and
+ * missing readings are never trusted (One control tick: reject implausible, stale and
  * stuck values); in particular they never count as "cold" or "hot".
  */
 export function isTrustworthy(r: Reading | null | undefined): r is Reading & { value: number } {

@@ -6,11 +6,11 @@ import { heaterTemperature, sensorTemperature } from './readings.js';
 import { appliedOn, type InterlockOutcome, plannedOn, type Restriction, type TickInput } from './types.js';
 
 /**
- * Stale / implausible / stuck / missing temperature (issue 3, Safety interlocks).
+ * Stale / implausible / stuck / missing temperature.
  *
  * The planner applies the fallback rule (`climate.fallback`: a bounded heater duty by day and by
- * night); the guard checks it, as a second line (ESPHome `bang_bang`: NaN input -> OFF, not "hold";
- * STYLE.md §7). A heater is "in fallback" when no temperature among its `sensors` is trustworthy,
+ * night); the guard checks it, as a second line (ESPHome `bang_bang`: NaN input -> OFF, not "hold").
+ * A heater is "in fallback" when no temperature among its `sensors` is trustworthy,
  * or when it has a `limit` probe whose reading is not trustworthy (the limit is what keeps a heat
  * mat from burning; without it the heat is capped to the fallback duty, as the planner does):
  * - a heater in fallback may be on only when the plan's reason marks the fallback duty

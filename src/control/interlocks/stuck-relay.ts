@@ -7,7 +7,7 @@ import { appliedOn, type InterlockOutcome, type Restriction, type TickInput } fr
 
 /**
  * Stuck relay (welded contact, shorted MOSFET): the heater is commanded off but the heat keeps
- * coming. The mirror of Marlin's cooler "Cooling failed" check (peer-controllers.md §5, "Inverse
+ * coming. The mirror of Marlin's cooler "Cooling failed" check ("Inverse
  * (stuck relay)"). For each heater, with its control temperature and its applied state:
  *
  * - off for at least `stuckRelayMinutes` and at/above `climate.safety.maxC`; or

@@ -5,11 +5,11 @@ import { allTemperatures, fmtC } from './readings.js';
 import type { InterlockOutcome, TickInput } from './types.js';
 
 /**
- * Under-temperature alarm at the profile's absolute `climate.safety.minC` (issue 3).
+ * Under-temperature alarm at the profile's absolute `climate.safety.minC`.
  *
  * It raises a non-latched `under-temperature` fault per sensor (air or probe; heater `limit` probes
  * excluded, they sit on the heat source) and NEVER restricts an output: a cold reading never turns
- * heat off. This is the gap alimante shipped (alimante-original.md §7.6: a critical low temperature
+ * heat off. This is the gap alimante shipped (a critical low temperature
  * triggered a global emergency stop that cut the heater).
  * The alarm clears once the sensor is back above `minC + UNDER_TEMP_RELEASE_C`, or when the sensor
  * stops being trustworthy (its own `sensor-*` fault then says why).

@@ -3,7 +3,7 @@ import type { Fault } from '../types.js';
 import type { InterlockOutcome, Restriction, TickInput } from './types.js';
 
 /**
- * Water-level interlock for misters and foggers (issue 3; alimante-original.md §1: the water level
+ * Water-level interlock for misters and foggers (the water level
  * was never checked before misting). With a float switch configured (`enc.waterLevel`), every
  * mister/fogger is off while the reservoir reads empty (`waterLow === true`) OR the switch cannot
  * be read (`undefined`, fail safe: a pump running dry is damaged, an ultrasonic disc burns out), and

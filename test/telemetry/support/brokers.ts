@@ -25,7 +25,7 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(t));
 }
 
-/** aedes 1.x in-process: `await Aedes.createBroker()`, served by `net.createServer(broker.handle)` (libraries.md §5). */
+/** aedes 1.x in-process: `await Aedes.createBroker()`, served by `net.createServer(broker.handle)`. */
 export async function startAedes(options: AedesOptions = {}): Promise<BrokerHarness & { broker(): Aedes }> {
   let broker: Aedes;
   let server: net.Server;

@@ -1,6 +1,6 @@
 /**
  * A checker for Home Assistant MQTT device-based discovery payloads, written from the contract in
- * /work/shared/reference/ha-mqtt-discovery.md (§1 topics and device payloads, §2 platform keys,
+ * the Home Assistant MQTT discovery documentation (§1 topics and device payloads, §2 platform keys,
  * §3 availability, §4 device block, §5 device classes and units, §6 rules 1-18). It returns every
  * problem found; an empty list means "Home Assistant would accept this and build the right entity".
  */

@@ -16,7 +16,7 @@ import { buildEnclosureDevices, Pca9685Pool } from './build-devices.js';
 import { initialFeedingState } from '../control/feeding.js';
 import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, type PersistedState } from './enclosure-state.js';
 import { EnclosureRuntime, type CommandResult, type TickOutcome } from './enclosure-runtime.js';
-import { TickLoop } from './tick-loop.js';
+import { TickLoop, type TickTiming } from './tick-loop.js';
 import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
 
 
@@ -44,6 +44,8 @@ export interface ControllerOptions {
   telemetry?: (sink: CommandSinkImpl) => TelemetryPort;
   /** Called after every completed tick (simulation recorder, benchmarks). */
   onTick?: (outcomes: TickOutcome[]) => void;
+  /** Called with the timing of every tick the tick loop runs (simulation report: tick lateness). */
+  onTickTiming?: (t: TickTiming) => void;
   /** Called for every recovery step/outcome (simulation report). */
   onRecovery?: (ev: RecoveryEvent) => void;
   /** Controller-wide health beside the enclosures' (host metrics), published with the rest. */
@@ -102,7 +104,7 @@ export class Controller {
     this.random = o.random ?? new SeededRandom(cfg.hardware.sim.seed);
     this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState);
     this.supervisor = new Supervisor({ clock: o.hardware.clock, log: o.log, components: () => this.recoverables(), onRecovery: (ev) => this.recordRecovery(ev) });
-    this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => this.tickOnce().then(() => undefined), o.log);
+    this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => this.tickOnce().then(() => undefined), o.log, o.onTickTiming);
   }
 
   runtime(enclosureId: string): EnclosureRuntime | undefined {

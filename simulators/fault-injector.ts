@@ -83,6 +83,13 @@ export function applyFault(world: SimWorld, config: Config, ev: ScenarioEvent): 
       };
     case 'crash-restart':
     case 'clock-jump':
+    case 'power-cut':
+    case 'disk-full':
+    case 'state-readonly':
+    case 'process-hang':
+    case 'operator':
       throw new ScenarioTargetError(`${f.kind} is applied by the runner, not the world`);
+    default:
+      throw new ScenarioTargetError(`fault ${f.kind} is not simulated yet`);
   }
 }

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyFault } from '../../simulators/fault-injector.js';
-import { durationMs, FaultSpecSchema, loadScenario } from '../../simulators/scenario.js';
+import { durationMs, FAULT_KINDS, loadScenario, RUNNER_FAULT_KINDS } from '../../simulators/scenario.js';
 import { SimWorld } from '../../simulators/sim-world.js';
 import { VirtualClock } from '../../simulators/virtual-clock.js';
 import { referenceConfig, scenarioFile } from './support.js';
@@ -55,16 +55,23 @@ describe('shipped scenarios', () => {
       const at = durationMs(ev.at);
       expect(at).toBeGreaterThanOrEqual(EARLIEST_FAULT_MS);
       expect(at + (ev.duration === undefined ? 0 : durationMs(ev.duration))).toBeLessThanOrEqual(scenario.days * 86_400_000);
-      if (ev.fault.kind === 'crash-restart' || ev.fault.kind === 'clock-jump') continue;
+      if (RUNNER_FAULT_KINDS.has(ev.fault.kind)) continue;
       // Throws ScenarioTargetError for a device the enclosure lacks or a fault that does not fit it.
       const clear = applyFault(world, config, ev);
       clear();
     }
   });
 
+  /** Kinds in the vocabulary whose simulation and shipped scenario are still being built. */
+  const NOT_YET_SHIPPED = new Set<string>([
+    'sensor-offset', 'sensor-drift', 'sensor-gain', 'sensor-noise', 'probe-detached', 'onewire-error-rate', 'i2c-bus-stall',
+    'relay-stuck-off', 'gpio-reopen-failure', 'float-stuck', 'servo-jam', 'power-cut', 'disk-full', 'state-readonly',
+    'process-hang', 'room', 'sun-on-glass', 'lid-open', 'humidity-saturated', 'operator',
+  ]);
+
   it('cover every fault kind the simulator can inject', () => {
     const used = new Set(SHIPPED.flatMap((name) => loadScenario(scenarioFile(name)).events.map((e) => e.fault.kind)));
-    const kinds = FaultSpecSchema.options.map((o) => o.shape.kind.value);
+    const kinds = FAULT_KINDS.filter((k) => !NOT_YET_SHIPPED.has(k));
     expect([...used].sort()).toEqual([...kinds].sort());
   });
 });

@@ -16,6 +16,13 @@ export interface LadderPolicy {
   maxRestartIntervalMs: number;
   /** Time in fallback after which the component is latched for a person (step "manual"). */
   manualAfterMs: number;
+  /**
+   * Slowest cadence of restarts once latched for a person, ms: restarts never stop (the latch is a
+   * record for the keeper, not the end of recovery); their wait keeps doubling from
+   * `maxRestartIntervalMs` up to this, so a component that is plugged back in after any absence is
+   * used again within this time, while a dead one costs one cheap attempt per interval.
+   */
+  slowRestartIntervalMs: number;
   /** Budget of one recovery action, ms; a hung action counts as failed. */
   actionTimeoutMs: number;
 }
@@ -29,6 +36,9 @@ export const DEFAULT_LADDER: Readonly<LadderPolicy> = {
   // read the chip id, reload calibration; a few NACKed transfers while the device is away).
   maxRestartIntervalMs: 20_000,
   manualAfterMs: 30 * 60_000,
+  // 5 min: a device gone for hours is found again within minutes of its return (own choice; a
+  // restart attempt on an absent device is a few NACKed transfers or one failed file open).
+  slowRestartIntervalMs: 5 * 60_000,
   actionTimeoutMs: 15_000,
 };
 
@@ -57,10 +67,13 @@ export function startLadder(mono: number, now: number, fault: string, policy: La
  * The action due at `mono`, or null when waiting. Pure: the supervisor performs the action and
  * then calls {@link afterAction}.
  * - retry -> reset (when the component has one) -> restart -> fallback (restarts keep coming with
- *   doubling waits) -> manual after `manualAfterMs` in fallback.
+ *   doubling waits) -> manual after `manualAfterMs` in fallback -> restarts go on in `manual`, their
+ *   wait doubling up to `slowRestartIntervalMs`, however long the component stays gone (recovery
+ *   never gives up; the person is told, and the ladder ends when the component is healthy again).
  */
 export function dueAction(s: LadderState, mono: number, hasReset: boolean, policy: LadderPolicy): 'reset' | 'restart' | 'manual' | null {
-  if (s.step === 'manual' || mono < s.nextAt) return null;
+  if (mono < s.nextAt) return null;
+  if (s.step === 'manual') return 'restart';
   if (s.step === 'retry') return hasReset ? 'reset' : 'restart';
   if (s.step === 'reset') return 'restart';
   if (s.step === 'restart') return 'restart';
@@ -70,7 +83,11 @@ export function dueAction(s: LadderState, mono: number, hasReset: boolean, polic
 
 /** Advances the ladder after `action` failed to bring the component back. */
 export function afterAction(s: LadderState, action: 'reset' | 'restart' | 'manual', mono: number, policy: LadderPolicy): LadderState {
-  if (action === 'manual') return { ...s, step: 'manual' };
+  if (action === 'manual') return { ...s, step: 'manual', nextAt: mono + s.restartIntervalMs };
+  if (s.step === 'manual') {
+    const slow = Math.min(policy.slowRestartIntervalMs, Math.max(s.restartIntervalMs, policy.restartIntervalMs) * 2);
+    return { ...s, restartIntervalMs: slow, nextAt: mono + slow };
+  }
   if (action === 'reset') return { ...s, step: 'reset', nextAt: mono + policy.afterResetMs };
   if (s.step !== 'fallback') return { ...s, step: 'fallback', fallbackSince: mono, nextAt: mono + s.restartIntervalMs };
   const next = Math.min(policy.maxRestartIntervalMs, s.restartIntervalMs * 2);

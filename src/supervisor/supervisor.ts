@@ -46,11 +46,14 @@ export interface SupervisorOptions {
  * retries, is left to its retries): retry (the component's own retries and
  * breaker) -> reset -> restart -> fallback (the control layer already runs the fallback rule
  * while readings are not ok; restarts go on with doubling waits) -> manual (a latched
- * `component-failed` fault for a person; automatic restarts stop until acknowledged).
+ * `component-failed` fault for a person). Recovery never gives up: in `manual` the restarts go
+ * on, backing off to `slowRestartIntervalMs`, however long the component has been gone.
  * Every action runs on the real driver, with a timeout, and never blocks a control tick.
- * A component that becomes healthy again ends its ladder, with `recovered` in the history; one
- * latched for a person stays latched until acknowledged (the app persists the latch, and
- * {@link Supervisor.restoreManual} brings it back after a restart).
+ * A component that becomes healthy again ends its ladder, with `recovered` in the history, and is
+ * used again at once (its readings are `ok` again). The `component-failed` fault of one that
+ * reached `manual` stays as a record until acknowledged (the app keeps it with the enclosure's
+ * latched faults), but it does not hold the component back. {@link Supervisor.restoreManual}
+ * brings the ladder back after a restart, still retrying.
  */
 export class Supervisor {
   private readonly ladders = new Map<string, { enclosureId: string | null; state: LadderState }>();
@@ -91,8 +94,9 @@ export class Supervisor {
       const h = component.health();
       const ladder = this.ladders.get(key);
       if (h.status !== 'failed' && h.status !== 'degraded') {
-        // A component latched for a person stays latched until acknowledged, even if it came back.
-        if (ladder && h.status === 'healthy' && ladder.state.step !== 'manual') {
+        // Back: the ladder ends, also one latched for a person (its latched fault stays as a record
+        // with the enclosure's latched faults until acknowledged).
+        if (ladder && h.status === 'healthy') {
           this.ladders.delete(key);
           this.o.log.info({ enclosure: enclosureId, component: component.id, afterMs: mono - ladder.state.detectedMono, step: ladder.state.step }, `${component.id} recovered`);
           this.o.onRecovery({ enclosureId, component: component.id, fault: ladder.state.fault, strategy: ladder.state.step, startedAt: ladder.state.detectedAt, endedAt: now, outcome: 'recovered' });
@@ -124,7 +128,7 @@ export class Supervisor {
     if (action === 'manual') {
       const ladder = this.ladders.get(key);
       if (ladder) ladder.state = afterAction(s, 'manual', this.o.clock.monotonic(), this.policy);
-      this.o.log.error({ enclosure: enclosureId, component: c.id, fault: s.fault }, `${c.id} did not recover: latched for a person (acknowledge to retry)`);
+      this.o.log.error({ enclosure: enclosureId, component: c.id, fault: s.fault }, `${c.id} did not recover: latched for a person; restarts go on every ${Math.round(this.policy.slowRestartIntervalMs / 60_000)} min at most`);
       this.o.onRecovery({ enclosureId, component: c.id, fault: s.fault, strategy: 'manual', startedAt: now, endedAt: now, outcome: 'escalated' });
       return;
     }
@@ -174,16 +178,17 @@ export class Supervisor {
 
   /**
    * Restores a component latched for a person by an earlier process (the latch is persisted with
-   * the enclosure's latched faults): no automatic actions until {@link acknowledge}. Call before
-   * {@link start}. `detectedAt` is the wall ms of the original detection.
+   * the enclosure's latched faults): its ladder resumes in `manual`, restarting at the slow
+   * cadence until the component is healthy. Call before {@link start}. `detectedAt` is the wall ms
+   * of the original detection.
    */
   restoreManual(enclosureId: string | null, componentId: string, detectedAt: number, fault: string): void {
     const mono = this.o.clock.monotonic();
-    const state: LadderState = { ...startLadder(mono, detectedAt, fault, this.policy), step: 'manual', fallbackSince: mono };
+    const state: LadderState = { ...startLadder(mono, detectedAt, fault, this.policy), step: 'manual', fallbackSince: mono, nextAt: mono + this.policy.maxRestartIntervalMs, restartIntervalMs: this.policy.maxRestartIntervalMs };
     this.ladders.set(this.key(enclosureId, componentId), { enclosureId, state });
   }
 
-  /** Acknowledgement: components latched in "manual" start their ladder again. */
+  /** Acknowledgement: components latched in "manual" start their ladder again (fast restarts first). */
   acknowledge(enclosureId: string | null): void {
     for (const [key, l] of this.ladders) {
       if (l.enclosureId === enclosureId && l.state.step === 'manual') this.ladders.delete(key);

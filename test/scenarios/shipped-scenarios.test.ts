@@ -23,6 +23,7 @@ const REQUIRED = [
   'bad-week',
   'bme280-disconnect-2min',
   'bme280-stuck-value',
+  'bme280-unplugged-2h',
   'bme280-wrong-chip-id',
   'clock-jump',
   'crash-restart',

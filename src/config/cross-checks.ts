@@ -1,54 +1,94 @@
-import type { ConfigFile } from './schema.js';
+import type { ActuatorConfig, SensorConfig } from './enclosure-schema.js';
 import type { ConfigIssue } from './errors.js';
 
 /**
- * Checks the schema cannot express: a GPIO line used twice, two devices at one I2C address on one
- * bus, a heater whose sensors are not in its enclosure, unknown sensor references.
+ * What the cross-checks look at: the enclosures, where any part that failed its schema is
+ * `undefined` (so a schema error elsewhere does not hide a conflict here). Array positions are
+ * the file's, so paths point at the right element.
+ */
+export interface CrossCheckInput {
+  enclosures: ReadonlyArray<
+    | {
+        id?: string;
+        sensors: ReadonlyArray<SensorConfig | undefined>;
+        actuators: ReadonlyArray<ActuatorConfig | undefined>;
+        waterLevel?: { pin: number };
+        humiditySensors?: ReadonlyArray<string>;
+      }
+    | undefined
+  >;
+}
+
+/** A resource (GPIO line, I2C address, 1-Wire id) and the first config path that claimed it. */
+class Claims<K> {
+  private readonly owners = new Map<K, { path: string; kind: string }>();
+
+  /** Claims `key` for `path`; returns the earlier owner when there is one and `shareable` does not allow it. */
+  claim(key: K, path: string, kind: string, shareable = false): { path: string; kind: string } | undefined {
+    const prev = this.owners.get(key);
+    if (!prev) {
+      this.owners.set(key, { path, kind });
+      return undefined;
+    }
+    return shareable && prev.kind === kind ? undefined : prev;
+  }
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * Checks the schema cannot express, across the whole file (all enclosures together): a GPIO line
+ * used twice; two devices at one I2C bus+address (two BME280 included; only PCA9685 channels may
+ * share their board's address); two DS18B20 with the same 1-Wire id; duplicate ids; a heater whose
+ * sensors are not in its enclosure; a heater `limit` sensor that is one of its thermostat sensors
+ * (the limit would replace the air over-temperature check on that sensor); unknown humidity sensors.
+ * One pass over the file with hash maps: linear in its size.
  * Returns every issue found (empty when the config is consistent).
  */
-export function crossCheck(cfg: ConfigFile): ConfigIssue[] {
+export function crossCheck(cfg: CrossCheckInput): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const pins = new Map<number, string>();
+  const pins = new Claims<number>();
   const claimPin = (pin: number, path: string): void => {
-    const prev = pins.get(pin);
-    if (prev) issues.push({ path, message: `GPIO${pin} is already used by ${prev}` });
-    else pins.set(pin, path);
+    const prev = pins.claim(pin, path, 'gpio');
+    if (prev) issues.push({ path, message: `GPIO${pin} is already used by ${prev.path}` });
   };
-  // I2C: a PCA9685 may be shared by several channels, so key on bus+address+device type.
-  const i2c = new Map<string, { path: string; device: string }>();
-  const claimI2c = (bus: number, address: number, device: string, path: string): void => {
-    const key = `${bus}:${address}`;
-    const prev = i2c.get(key);
-    if (prev && prev.device !== device) {
-      issues.push({ path, message: `I2C bus ${bus} address 0x${address.toString(16)} is already used by ${prev.path} (${prev.device})` });
-    } else if (!prev) i2c.set(key, { path, device });
+  const i2c = new Claims<string>();
+  const claimI2c = (bus: number, address: number, device: 'bme280' | 'pca9685', path: string): void => {
+    const prev = i2c.claim(`${bus}:${address}`, path, device, device === 'pca9685');
+    if (prev) issues.push({ path, message: `I2C bus ${bus} address ${hex(address)} is already used by ${prev.path} (${prev.kind})` });
   };
-  const pwmChannels = new Map<string, string>();
+  const pwm = new Claims<string>();
   const claimPwm = (bus: number, address: number, channel: number, path: string): void => {
-    const key = `${bus}:${address}:${channel}`;
-    const prev = pwmChannels.get(key);
-    if (prev) issues.push({ path, message: `PCA9685 channel ${channel} at 0x${address.toString(16)} is already used by ${prev}` });
-    else pwmChannels.set(key, path);
+    const prev = pwm.claim(`${bus}:${address}:${channel}`, path, 'pwm');
+    if (prev) issues.push({ path, message: `PCA9685 channel ${channel} at ${hex(address)} is already used by ${prev.path}` });
   };
-
+  const oneWire = new Claims<string>();
   const enclosureIds = new Set<string>();
   cfg.enclosures.forEach((enc, e) => {
+    if (!enc) return;
     const base = `enclosures[${e}]`;
-    if (enclosureIds.has(enc.id)) issues.push({ path: `${base}.id`, message: `duplicate enclosure id "${enc.id}"` });
-    enclosureIds.add(enc.id);
-
-    const sensorIds = new Map<string, string>();
-    const surface = new Set(enc.sensors.filter((s) => s.placement === 'surface').map((s) => s.id));
+    if (enc.id !== undefined) {
+      if (enclosureIds.has(enc.id)) issues.push({ path: `${base}.id`, message: `duplicate enclosure id "${enc.id}"` });
+      enclosureIds.add(enc.id);
+    }
+    const sensors = new Map<string, SensorConfig>();
     enc.sensors.forEach((s, i) => {
+      if (!s) return;
       const p = `${base}.sensors[${i}]`;
-      if (sensorIds.has(s.id)) issues.push({ path: `${p}.id`, message: `duplicate sensor id "${s.id}"` });
-      sensorIds.set(s.id, s.type);
+      if (sensors.has(s.id)) issues.push({ path: `${p}.id`, message: `duplicate sensor id "${s.id}"` });
+      else sensors.set(s.id, s);
       if (s.type === 'bme280') claimI2c(s.bus, s.address, 'bme280', p);
+      else {
+        const prev = oneWire.claim(s.deviceId, `${p}.deviceId`, 'ds18b20');
+        if (prev) issues.push({ path: `${p}.deviceId`, message: `DS18B20 ${s.deviceId} is already used by ${prev.path}` });
+      }
     });
+    const sensorList = (): string => [...sensors.keys()].join(', ');
     const actuatorIds = new Set<string>();
     enc.actuators.forEach((a, i) => {
+      if (!a) return;
       const p = `${base}.actuators[${i}]`;
-      if (actuatorIds.has(a.id) || sensorIds.has(a.id)) issues.push({ path: `${p}.id`, message: `duplicate id "${a.id}" in enclosure "${enc.id}"` });
+      if (actuatorIds.has(a.id) || sensors.has(a.id)) issues.push({ path: `${p}.id`, message: `duplicate id "${a.id}" in enclosure "${enc.id ?? e}"` });
       actuatorIds.add(a.id);
       if (a.kind === 'feeder') {
         if (a.drive.type === 'relay-pulse') claimPin(a.drive.pin, `${p}.drive.pin`);
@@ -62,22 +102,33 @@ export function crossCheck(cfg: ConfigFile): ConfigIssue[] {
         claimI2c(a.output.bus, a.output.address, 'pca9685', `${p}.output`);
         claimPwm(a.output.bus, a.output.address, a.output.channel, `${p}.output.channel`);
       }
-      if (a.kind === 'heater') {
-        a.sensors.forEach((sid, k) => {
-          if (!sensorIds.has(sid)) {
-            issues.push({ path: `${p}.sensors[${k}]`, message: `heater "${a.id}" names sensor "${sid}", which is not in enclosure "${enc.id}" (sensors: ${[...sensorIds.keys()].join(', ')})` });
-          } else if (surface.has(sid)) {
-            issues.push({ path: `${p}.sensors[${k}]`, message: `sensor "${sid}" is a surface probe; a thermostat needs air sensors (use it as the heater's "limit")` });
-          }
-        });
-        if (a.limit && !sensorIds.has(a.limit.sensor)) {
-          issues.push({ path: `${p}.limit.sensor`, message: `limit sensor "${a.limit.sensor}" is not in enclosure "${enc.id}"` });
+      if (a.kind !== 'heater') return;
+      a.sensors.forEach((sid, k) => {
+        const s = sensors.get(sid);
+        if (!s) {
+          issues.push({ path: `${p}.sensors[${k}]`, message: `heater "${a.id}" names sensor "${sid}", which is not in enclosure "${enc.id ?? e}" (sensors: ${sensorList()})` });
+        } else if (s.placement === 'surface') {
+          issues.push({ path: `${p}.sensors[${k}]`, message: `sensor "${sid}" is a surface probe; a thermostat needs air sensors (use it as the heater's "limit")` });
         }
+      });
+    });
+    // A limit probe is excluded from the air over-temperature check: it must not be a thermostat (air) sensor.
+    const thermostatSensors = new Set(enc.actuators.flatMap((a) => (a?.kind === 'heater' ? a.sensors : [])));
+    enc.actuators.forEach((a, i) => {
+      if (a?.kind !== 'heater' || !a.limit) return;
+      const path = `${base}.actuators[${i}].limit.sensor`;
+      if (!sensors.has(a.limit.sensor)) {
+        issues.push({ path, message: `limit sensor "${a.limit.sensor}" is not in enclosure "${enc.id ?? e}" (sensors: ${sensorList()})` });
+      } else if (thermostatSensors.has(a.limit.sensor)) {
+        issues.push({
+          path,
+          message: `limit sensor "${a.limit.sensor}" is an air sensor of a heater's thermostat; the limit must be a separate probe on the heat source (limit probes are left out of the air over-temperature check)`,
+        });
       }
     });
     if (enc.waterLevel) claimPin(enc.waterLevel.pin, `${base}.waterLevel.pin`);
     enc.humiditySensors?.forEach((sid, k) => {
-      if (sensorIds.get(sid) !== 'bme280') issues.push({ path: `${base}.humiditySensors[${k}]`, message: `"${sid}" is not a humidity sensor (bme280) in enclosure "${enc.id}"` });
+      if (sensors.get(sid)?.type !== 'bme280') issues.push({ path: `${base}.humiditySensors[${k}]`, message: `"${sid}" is not a humidity sensor (bme280) in enclosure "${enc.id ?? e}"` });
     });
   });
   return issues;

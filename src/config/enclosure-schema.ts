@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { Id, Name } from './limits.js';
 import { PhysicsSchema } from './physics-schema.js';
-
-const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _ only');
 /** BCM GPIO line on the 40-pin header. */
 const Pin = z.number().int().min(0).max(27);
 const I2cAddress = z.number().int().min(0x03).max(0x77);
@@ -184,9 +183,9 @@ export const WaterLevelSchema = z.strictObject({
 
 export const EnclosureSchema = z.strictObject({
   id: Id,
-  name: z.string().min(1),
+  name: Name,
   /** Species profile id: `config/species/<profile>.json`. */
-  profile: z.string().regex(/^[a-z0-9-]+$/),
+  profile: Id,
   /** Any profile field to override for this enclosure (deep merge, validated like the profile). */
   overrides: z.record(z.string(), z.unknown()).default({}),
   sensors: z.array(SensorSchema).min(1),

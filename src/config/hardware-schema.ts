@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Name, PathString } from './limits.js';
 
 /**
  * Which hardware the controller drives. `backend` has no default on purpose: a Pi
@@ -11,13 +12,13 @@ export const HardwareSchema = z.strictObject({
       /** `libgpiod`: gpioset/gpioget tools (Pi 5, Trixie). `sysfs`: onoff with the kernel 6.6+ base offset. */
       driver: z.enum(['libgpiod', 'sysfs']).default('libgpiod'),
       /** Root of the legacy sysfs GPIO tree (tests point it at a fake tree). */
-      sysfsRoot: z.string().default('/sys/class/gpio'),
+      sysfsRoot: PathString.default('/sys/class/gpio'),
       /** Label of the header GPIO controller; by default found by label (pinctrl-rp1/-bcm2711/-bcm2835). */
-      chipLabel: z.string().optional(),
+      chipLabel: Name.optional(),
     })
     .prefault({}),
   /** Root of the 1-Wire device tree. */
-  oneWireRoot: z.string().default('/sys/bus/w1/devices'),
+  oneWireRoot: PathString.default('/sys/bus/w1/devices'),
   /** Only for `backend: "sim"`: the simulated world. */
   sim: z
     .strictObject({

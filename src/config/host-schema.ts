@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PathString } from './limits.js';
 
 /**
  * Warn/critical thresholds with hysteresis for one host metric. A level is entered when the value
@@ -43,9 +44,9 @@ export const HostSchema = z.strictObject({
   /** Sampling period, ms. */
   intervalMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
   /** Root of sysfs (tests and simulations point it at a fake tree). */
-  sysRoot: z.string().min(1).default('/sys'),
+  sysRoot: PathString.default('/sys'),
   /** Root of procfs (same). */
-  procRoot: z.string().min(1).default('/proc'),
+  procRoot: PathString.default('/proc'),
   /** SoC temperature, °C (alarm above). */
   cpuTemperatureC: thresholds('above', { warn: 75, critical: 80, hysteresis: 5 }, 150),
   /** MemAvailable / MemTotal, % (alarm below). */

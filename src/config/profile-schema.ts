@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { Id, Name, Text } from './limits.js';
 
 /** True when croner parses `pattern` (validated at load, so a bad schedule never reaches a tick). */
 function isCronPattern(pattern: string): boolean {
@@ -8,6 +9,20 @@ function isCronPattern(pattern: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * True when a (parseable) pattern fires at least once: croner's `nextRun` returns null for a
+ * date that never exists, such as day 31 of February or April. Searched from 2000-01-01 UTC, a
+ * leap year, so `29 2` counts as firing; the search is bounded by croner. A pattern croner cannot
+ * parse returns true here (reported by {@link isCronPattern} instead).
+ */
+function cronEverFires(pattern: string): boolean {
+  try {
+    return new Cron(pattern, { paused: true }).nextRun(new Date(Date.UTC(2000, 0, 1))) !== null;
+  } catch {
+    return true;
   }
 }
 
@@ -55,7 +70,7 @@ export const PhotoperiodSchema = z.discriminatedUnion('mode', [
 
 /** Seasonal adjustment: applies during the listed months (1..12). */
 export const SeasonSchema = z.strictObject({
-  name: z.string().min(1),
+  name: Name,
   months: z.array(z.number().int().min(1).max(12)).min(1),
   /** Added to day and night setpoints, °C (negative for a winter cool-down / brumation). */
   temperatureOffsetC: z.number().min(-15).max(10).default(0),
@@ -71,7 +86,9 @@ export const FeedingSchema = z.strictObject({
   schedule: z
     .string()
     .min(1)
-    .refine(isCronPattern, 'not a valid cron pattern (croner syntax: "minute hour day month weekday", e.g. "0 18 * * 1,4")'),
+    .max(200)
+    .refine(isCronPattern, 'not a valid cron pattern (croner syntax: "minute hour day month weekday", e.g. "0 18 * * 1,4")')
+    .refine(cronEverFires, 'this schedule never fires (the day does not exist in that month, e.g. 31 February)'),
   /** Hard cap of feeds per local calendar day (scheduled + manual). */
   maxPerDay: z.number().int().min(0).max(10).default(1),
   /** Minimum time between two feeds, hours. */
@@ -118,12 +135,12 @@ export const FallbackSchema = z.strictObject({
  */
 export const SpeciesProfileSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    commonName: z.string().min(1),
-    scientificName: z.string().min(1),
+    id: Id,
+    commonName: Name,
+    scientificName: Name,
     /** Care sheets / papers the numbers come from. */
-    sources: z.array(z.string().min(1)).min(1),
-    notes: z.string().optional(),
+    sources: z.array(Text.min(1)).min(1).max(100),
+    notes: Text.optional(),
     temperature: z.strictObject({
       day: ThermalPhaseSchema,
       night: ThermalPhaseSchema,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EnclosureSchema } from './enclosure-schema.js';
 import { HardwareSchema } from './hardware-schema.js';
 import { HostSchema } from './host-schema.js';
+import { Id, Name, PathString } from './limits.js';
 import { MqttSchema } from './mqtt-schema.js';
 
 /** True when the runtime knows the IANA zone (Intl throws a RangeError otherwise). */
@@ -16,23 +17,23 @@ function isTimeZone(tz: string): boolean {
 
 export const ControllerSchema = z.strictObject({
   /** Stable id of this controller: MQTT topics, Home Assistant unique ids. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
-  name: z.string().min(1).default('Terrarium controller'),
+  id: Id,
+  name: Name.default('Terrarium controller'),
   /** Control tick period, ms. */
   tickMs: z.number().int().min(100).max(60_000).default(1000),
   /** Durable state (latched faults, lastFedAt, outbox); relative to the config file. */
-  stateDir: z.string().min(1).default('./state'),
+  stateDir: PathString.default('./state'),
   /** IANA time zone for schedules, photoperiod and feeding. */
-  timezone: z.string().min(1).default('UTC').refine(isTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin")'),
+  timezone: z.string().min(1).max(100).default('UTC').refine(isTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin")'),
   /** Delay between switching outputs to their startup state at boot, ms (spreads inrush current). */
   startupStaggerMs: z.number().int().min(0).max(10_000).default(0),
   /** Where species profiles live; relative to the config file (default: the shipped `config/species`). */
-  speciesDir: z.string().min(1).optional(),
+  speciesDir: PathString.optional(),
 });
 
 /** The raw configuration file (`--config F`), before species profiles are merged in. */
 export const ConfigFileSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: PathString.optional(),
   controller: ControllerSchema,
   hardware: HardwareSchema,
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).prefault({}),

@@ -1,6 +1,30 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { createPlatform, type Platform } from '../platform/platform.js';
 import { StateStoreError } from './errors.js';
+
+/**
+ * Creates `dir` and its missing parents, one `mkdir` per missing level: bounded by the path's
+ * depth. (Node's `mkdirSync(dir, { recursive: true })` loops forever under /proc, where mkdir
+ * answers ENOENT for a parent that exists.)
+ * @throws NodeJS.ErrnoException when a level cannot be created
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); ) {
+    missing.push(d);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
 
 /**
  * Writes `text` to `file` so that after a power cut the file holds either the old or the new
@@ -8,13 +32,15 @@ import { StateStoreError } from './errors.js';
  * `file.bak`, rename tmp over file, fsync the directory (rename durability on ext4, see
  * ext4(5) `auto_da_alloc` and LWN "ext4 and data loss", 2009). Synchronous on purpose: it runs
  * a few times an hour, and synchronous I/O keeps virtual-time simulation deterministic.
+ * The directory fsync goes through `platform`: best-effort where the OS cannot fsync a directory
+ * (Windows). Fails fast, never retries: the caller decides.
  * @throws StateStoreError when the directory is not writable
  */
-export function writeDurable(file: string, text: string): void {
+export function writeDurable(file: string, text: string, platform: Platform = createPlatform()): void {
   const dir = dirname(file);
   const tmp = `${file}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     const fd = openSync(tmp, 'w', 0o640);
     try {
       writeSync(fd, text);
@@ -24,12 +50,7 @@ export function writeDurable(file: string, text: string): void {
     }
     if (existsSync(file)) renameSync(file, `${file}.bak`);
     renameSync(tmp, file);
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
+    platform.fsyncDirectory(dir);
   } catch (e) {
     throw new StateStoreError(file, `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }

@@ -41,7 +41,7 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
  * used twice; two devices at one I2C bus+address (two BME280 included; only PCA9685 channels may
  * share their board's address); two DS18B20 with the same 1-Wire id; duplicate ids; a heater whose
  * sensors are not in its enclosure; a heater `limit` sensor that is one of its thermostat sensors
- * (the limit would replace the air over-temperature check on that sensor); unknown humidity sensors.
+ * (limit probes are left out of the air over-temperature check); unknown humidity sensors.
  * One pass over the file with hash maps: linear in its size.
  * Returns every issue found (empty when the config is consistent).
  */
@@ -112,17 +112,16 @@ export function crossCheck(cfg: CrossCheckInput): ConfigIssue[] {
         }
       });
     });
-    // A limit probe is excluded from the air over-temperature check: it must not be a thermostat (air) sensor.
-    const thermostatSensors = new Set(enc.actuators.flatMap((a) => (a?.kind === 'heater' ? a.sensors : [])));
+    // A limit probe is excluded from the air over-temperature check: it must not be the heater's own air sensor.
     enc.actuators.forEach((a, i) => {
       if (a?.kind !== 'heater' || !a.limit) return;
       const path = `${base}.actuators[${i}].limit.sensor`;
       if (!sensors.has(a.limit.sensor)) {
         issues.push({ path, message: `limit sensor "${a.limit.sensor}" is not in enclosure "${enc.id ?? e}" (sensors: ${sensorList()})` });
-      } else if (thermostatSensors.has(a.limit.sensor)) {
+      } else if (a.sensors.includes(a.limit.sensor)) {
         issues.push({
           path,
-          message: `limit sensor "${a.limit.sensor}" is an air sensor of a heater's thermostat; the limit must be a separate probe on the heat source (limit probes are left out of the air over-temperature check)`,
+          message: `limit sensor "${a.limit.sensor}" is one of this heater's thermostat (air) sensors; the limit must be a separate probe on the heat source (limit probes are left out of the air over-temperature check)`,
         });
       }
     });

@@ -66,7 +66,7 @@ describe('configuration validation catches what a schema alone lets through', ()
   it('rejects a heater limit sensor that is the thermostat air sensor', () => {
     const c = base();
     c.enclosures[0].actuators[0].limit = { sensor: 'air', maxC: 40 };
-    expect(at(issuesOf(c), 'enclosures[0].actuators[0].limit.sensor')).toEqual([expect.stringMatching(/"air" is an air sensor of a heater's thermostat/)]);
+    expect(at(issuesOf(c), 'enclosures[0].actuators[0].limit.sensor')).toEqual([expect.stringMatching(/"air" is one of this heater's thermostat \(air\) sensors/)]);
   });
 
   it('accepts a separate surface probe as the limit', () => {

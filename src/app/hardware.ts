@@ -1,8 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { Clock } from '../hal/clock.js';
 import type { Hardware } from '../hal/index.js';
-import { createPiHardware } from '../hal/pi-hardware.js';
-import { SimWorld } from '../../simulators/sim-world.js';
+import type { SimWorld } from '../../simulators/sim-world.js';
 
 /** The hardware a controller runs on, plus the simulated world behind it when simulated. */
 export interface BuiltHardware {
@@ -14,11 +13,16 @@ export interface BuiltHardware {
  * Chooses the backend ONCE, here, from `config.hardware.backend`: the
  * real Pi backends or the simulated terrarium. Nothing else in the program knows which it got.
  * `forceSim` is the explicit `--simulate` flag; there is no automatic fallback to simulation.
+ *
+ * Only the chosen backend's modules are loaded (dynamic `import()`): a controller on a Pi never
+ * loads the simulator (devices, physics), and a simulated one never loads the Pi drivers.
  */
-export function createHardware(config: Config, clock: Clock, opts: { forceSim?: boolean; seed?: number } = {}): BuiltHardware {
+export async function createHardware(config: Config, clock: Clock, opts: { forceSim?: boolean; seed?: number } = {}): Promise<BuiltHardware> {
   if (config.hardware.backend === 'sim' || opts.forceSim) {
+    const { SimWorld } = await import('../../simulators/sim-world.js');
     const world = new SimWorld(config, clock, opts.seed);
     return { hardware: world.hardware(), world };
   }
+  const { createPiHardware } = await import('../hal/pi-hardware.js');
   return { hardware: createPiHardware(config.hardware, clock), world: undefined };
 }

@@ -29,7 +29,7 @@ export interface Service {
  */
 export async function startService(o: { config: Config; clock: Clock; log: Logger; forceSim?: boolean }): Promise<Service> {
   const { config, clock, log } = o;
-  const { hardware } = createHardware(config, clock, { forceSim: o.forceSim });
+  const { hardware } = await createHardware(config, clock, { forceSim: o.forceSim });
   const runner = new NodeCommandRunner();
   const random = new SeededRandom(Math.floor(clock.now()) >>> 0);
   const notifier = new SystemdNotifier({ runner, env: process.env, pid: process.pid });

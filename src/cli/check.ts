@@ -16,7 +16,7 @@ export async function checkCommand(opts: { config: string; simulate?: boolean },
     return reportFatal(e);
   }
   try {
-    const { hardware } = createHardware(config, new SystemClock(), { forceSim: opts.simulate === true });
+    const { hardware } = await createHardware(config, new SystemClock(), { forceSim: opts.simulate === true });
     const results = await selfCheck(config, hardware);
     out.write(formatChecks(results));
     const failed = results.filter((r) => r.verdict === 'fail').length;

@@ -8,7 +8,7 @@ import { EXIT, reportFatal } from './exit.js';
 export async function safeOutputsCommand(opts: { config: string }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   try {
     const config = loadConfig(opts.config);
-    const { hardware } = createHardware(config, new SystemClock());
+    const { hardware } = await createHardware(config, new SystemClock());
     const results = await driveOutputsSafe(config, hardware);
     for (const r of results) out.write(`${r.ok ? 'OK  ' : 'FAIL'}  ${r.output}  ${r.detail}\n`);
     return results.every((r) => r.ok) ? EXIT.ok : EXIT.runtime;

@@ -1,9 +1,29 @@
 import { performance } from 'node:perf_hooks';
 
+/** `{ min, median, max, n, rounds }` of a repeated measurement. */
+export interface Summary {
+  min: number;
+  median: number;
+  max: number;
+  n: number;
+  rounds: number[];
+}
+
 /**
- * One benchmark figure as written to `bench-results.json`: the measured value, the reference it is
- * compared with (measured in the same run, so the ratio stays meaningful on a noisy machine), the
- * target and whether it was met.
+ * A target as a comparison: `of` is what is compared, the figure's value or its excess over the
+ * reference (e.g. RSS above a bare node's), against `limit` (in the figure's unit).
+ */
+export interface TargetSpec {
+  op: '<=' | '>=';
+  limit: number;
+  of: 'value' | 'value - reference';
+}
+
+/**
+ * One benchmark figure as written to `bench-results.json`: the measured value (the median of its
+ * rounds where there are rounds, see `stats`), the reference it is compared with (measured the
+ * same way in the same run, so the comparison stays meaningful on a noisy machine), the target,
+ * whether it was met and, when not, by how much; `method` says how it was measured.
  */
 export interface Figure {
   /** Stable id, e.g. `sim-speed-1`. */
@@ -11,23 +31,40 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-  reference: { name: string; value: number; unit: string };
+  /** Min, median and max over the rounds (value = median), when measured in rounds. */
+  stats?: Summary;
+  reference: { name: string; value: number; unit: string; stats?: Summary };
   /** value / reference.value (null when the reference is 0 or not comparable). */
   ratio: number | null;
-  /** The target in words, e.g. `>= 100000 ticks/s`. */
+  /** The target in words, e.g. `>= 100,000 simulated s per CPU s`. */
   target: string;
+  /** The target as a comparison (null for a figure that is only reported). */
+  targetSpec: TargetSpec | null;
   /** Whether the target was met; `null` for a figure that is only reported. */
   pass: boolean | null;
-  /** How it was measured, and anything a reader needs to judge the number. */
+  /** How far the compared quantity is on the wrong side of the limit (in `unit`, and as % of the limit); null when met or reported only. */
+  miss: { by: number; unit: string; pct: number } | null;
+  /** How it was measured: what runs, which window, which statistic, and how the reference was measured. */
+  method: string;
+  /** Anything else a reader needs to judge the number. */
   note?: string;
   /** Extra measured values (per-profile rows, percentiles...). */
   details?: Record<string, unknown>;
 }
 
-/** Builds a {@link Figure}, computing the ratio. */
-export function figure(f: Omit<Figure, 'ratio'> & { ratio?: number | null }): Figure {
+/** Builds a {@link Figure}: the ratio, and pass/miss from `targetSpec`. */
+export function figure(f: Omit<Figure, 'ratio' | 'pass' | 'miss'> & { ratio?: number | null; pass?: boolean | null }): Figure {
   const ratio = f.ratio !== undefined ? f.ratio : f.reference.value !== 0 && Number.isFinite(f.reference.value) ? f.value / f.reference.value : null;
-  return { ...f, ratio };
+  let pass: boolean | null = f.pass ?? null;
+  let miss: Figure['miss'] = null;
+  const t = f.targetSpec;
+  if (t) {
+    const compared = t.of === 'value' ? f.value : f.value - f.reference.value;
+    const by = t.op === '<=' ? compared - t.limit : t.limit - compared;
+    pass = Number.isFinite(compared) && by <= 0 && (f.pass ?? true);
+    if (by > 0) miss = { by, unit: f.unit, pct: (100 * by) / Math.abs(t.limit) };
+  }
+  return { ...f, ratio, pass, miss };
 }
 
 /** A figure that could not be measured (the error is the note). */
@@ -40,7 +77,10 @@ export function failedFigure(id: string, name: string, target: string, err: unkn
     reference: { name: '-', value: Number.NaN, unit: '' },
     ratio: null,
     target,
+    targetSpec: null,
     pass: false,
+    miss: null,
+    method: '-',
     note: `not measured: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
   };
 }
@@ -64,9 +104,10 @@ export function table(figures: readonly Figure[]): string {
     `${f.reference.name}: ${fmt(f.reference.value)} ${f.reference.unit}`.trim(),
     f.ratio === null ? '-' : fmt(f.ratio),
     f.target,
-    f.pass === null ? '-' : f.pass ? 'pass' : 'FAIL',
+    f.stats ? `${fmt(f.stats.min)} / ${fmt(f.stats.median)} (${f.stats.n})` : '-',
+    f.pass === null ? '-' : f.pass ? 'pass' : f.miss ? `FAIL by ${fmt(f.miss.by)} ${f.miss.unit}`.trim() : 'FAIL',
   ]);
-  const head = ['figure', 'value', 'reference (same run)', 'ratio', 'target', 'result'];
+  const head = ['figure', 'value', 'reference (same run)', 'ratio', 'target', 'min / median (n)', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -1,0 +1,80 @@
+// Child of the tick-lateness figure (`node test/bench/child-lateness.mjs <config> <window start s> <window end s>`):
+// the real Controller on the simulated hardware in REAL time (SystemClock), as `terrarium run
+// --simulate` runs it, with every control-tick completion timed (performance.now()).
+//
+// Lateness of a tick = its completion time minus the time it was due. The tick loop keeps a fixed
+// grid (due times start + k * period; a tick that overran skips to the next grid point after it
+// completed), so the due time of tick i+1 is the first grid point after tick i completed. The grid's
+// origin is not observable from outside the loop: it is placed so that the most punctual tick of
+// the window has lateness 0, i.e. lateness is measured relative to the best tick (a lower bound by
+// that tick's own duration). Ticks completed in [window start, window end] count.
+// Before starting, one DS18B20 read is timed on the same simulated hardware to report whether the
+// simulator models device timing (a real 12-bit conversion takes ~750 ms). Prints the figures as JSON.
+import { performance } from 'node:perf_hooks';
+import { cpuMs, floorModules, loadConfigFile, result, startRealTimeRig } from './dist-rig.mjs';
+
+const [file, fromArg, toArg] = process.argv.slice(2);
+const fromMs = Number(fromArg) * 1000;
+const toMs = Number(toArg) * 1000;
+const config = await loadConfigFile(file);
+const period = config.controller.tickMs;
+
+async function ds18b20ReadMs() {
+  const { Ds18b20, SimWorld } = await floorModules();
+  const { SystemClock } = await import('../../dist/src/hal/system-clock.js');
+  const world = new SimWorld(config, new SystemClock());
+  const id = config.enclosures[0].sensors.find((s) => s.type === 'ds18b20').deviceId;
+  const ds = new Ds18b20(world.hardware().oneWire, id);
+  await ds.init();
+  const t0 = performance.now();
+  await ds.read();
+  return performance.now() - t0;
+}
+const probeReadMs = await ds18b20ReadMs();
+
+const completions = [];
+const t0 = performance.now();
+let c0 = 0;
+let c1 = 0;
+const rig = await startRealTimeRig(config, () => completions.push(performance.now() - t0));
+await new Promise((resolve) => setTimeout(resolve, fromMs));
+c0 = cpuMs();
+await new Promise((resolve) => setTimeout(resolve, toMs - fromMs));
+c1 = cpuMs();
+await rig.stop();
+
+/** Lateness of completions[1..] for grid origin `origin`, ms. */
+function latenesses(origin) {
+  const out = [];
+  for (let i = 1; i < completions.length; i++) {
+    const due = origin + period * (Math.floor((completions[i - 1] - origin) / period) + 1);
+    out.push({ at: completions[i], late: completions[i] - due });
+  }
+  return out;
+}
+let origin = completions[0] ?? 0;
+for (let k = 0; k < 5; k++) origin += Math.min(...latenesses(origin).filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late));
+const late = latenesses(origin).filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late).sort((a, b) => a - b);
+const intervals = [];
+for (let i = 1; i < completions.length; i++) if (completions[i] >= fromMs && completions[i] <= toMs) intervals.push(completions[i] - completions[i - 1]);
+const q = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)] : Number.NaN);
+// Per-minute p99 (min and median across minutes).
+const perMinuteP99 = [];
+for (let m = fromMs; m + 60_000 <= toMs + 1; m += 60_000) {
+  const xs = latenesses(origin).filter((l) => l.at >= m && l.at < m + 60_000).map((l) => l.late).sort((a, b) => a - b);
+  if (xs.length) perMinuteP99.push(q(xs, 0.99));
+}
+result({
+  ticks: late.length,
+  periodMs: period,
+  p50Ms: q(late, 0.5),
+  p99Ms: q(late, 0.99),
+  maxMs: late[late.length - 1],
+  perMinuteP99Ms: perMinuteP99,
+  overruns: intervals.filter((d) => d > 1.5 * period).length,
+  maxIntervalMs: Math.max(...intervals),
+  cpuMsPerSecond: (c1 - c0) / ((toMs - fromMs) / 1000),
+  ds18b20ReadMs: probeReadMs,
+  enclosures: config.enclosures.length,
+  sensors: config.enclosures.reduce((n, e) => n + e.sensors.length, 0),
+});

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EnclosureConfig } from '../config/load.js';
-import { decideFeed, FeedSchedule, recordFeed, recordSkip } from '../control/feeding.js';
+import { decideFeed, FeedSchedule, recordFeed, recordSkip, shiftFeedingRecords } from '../control/feeding.js';
 import { fuseMeasurements } from '../control/fusion.js';
 import { faultKey, latchFaults } from '../control/faults.js';
 import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } from '../control/guard.js';
@@ -160,6 +160,8 @@ export class EnclosureRuntime {
       daytime: planned.phase !== 'night',
     });
     this.saveGuard(p.guard, guarded.state, mono);
+    // A wall-clock step: feeding records follow it onto the new timeline (no slot comes round twice).
+    if (guarded.clock.stepMs !== 0) this.persist((x) => ({ ...x, feeding: shiftFeedingRecords(x.feeding, guarded.clock.stepMs, this.o.timezone) }));
     // 5. Apply: every output gets a command; anything the guard left out is off.
     for (const [id, a] of devices.actuators) {
       let cmd: OutputCommand = guarded.outputs[id] ?? { on: false, reason: 'not planned' };
@@ -169,7 +171,7 @@ export class EnclosureRuntime {
     }
     const events: ControlEvent[] = [...planned.events, ...newLatches.map((fault): ControlEvent => ({ type: 'fault', fault: { ...fault, latched: true } })), ...guarded.events];
     // Feeding: decided after the outputs are safe; the cycle runs beside the ticks.
-    this.feed(now, clockPlausible, m.temperature?.value ?? null, planned.setpointC, events);
+    this.feed(now, clockPlausible, m.temperature?.value ?? null, planned.setpointC, events, guarded.clock.trusted, guarded.state.elapsedMs);
     // 6. Report
     const faults = guarded.faults;
     const mode = deriveMode({ operatorMode: p.operator.mode, faults, health, fallbackActive: planned.fallbacks.length > 0 });
@@ -236,7 +238,7 @@ export class EnclosureRuntime {
     if (durable) this.lastGuardPersist = mono;
   }
 
-  private feed(now: number, clockPlausible: boolean, temperatureC: number | null, setpointC: number, events: ControlEvent[]): void {
+  private feed(now: number, clockPlausible: boolean, temperatureC: number | null, setpointC: number, events: ControlEvent[], clockTrusted: boolean, runMs: number): void {
     const feeding = this.o.enc.climate.feeding;
     for (const [id, feeder] of this.o.devices.feeders) {
       if (!feeding) {
@@ -245,7 +247,7 @@ export class EnclosureRuntime {
       }
       const state = feedingOf(this.persisted(), id);
       const temperatureOk = temperatureC !== null && Math.abs(temperatureC - setpointC) <= feeding.requireTemperatureWithinC;
-      const decision = decideFeed(feeding, state, { now, timezone: this.o.timezone, clockPlausible, temperatureOk, feederHealthy: feeder.ready(), ...(this.manualFeedAt === undefined ? {} : { manualRequestedAt: this.manualFeedAt }) }, this.schedules.get(id));
+      const decision = decideFeed(feeding, state, { now, timezone: this.o.timezone, clockPlausible, clockTrusted, runMs, temperatureOk, feederHealthy: feeder.ready(), ...(this.manualFeedAt === undefined ? {} : { manualRequestedAt: this.manualFeedAt }) }, this.schedules.get(id));
       if (decision.action === 'none') continue;
       if (decision.action === 'skip') {
         if (decision.final) {
@@ -262,7 +264,7 @@ export class EnclosureRuntime {
         continue;
       }
       // Persist BEFORE the feeder moves: a crash mid-feed must never cause a second feed.
-      this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone) } }));
+      this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone, runMs) } }));
       if (decision.reason === 'manual') this.manualFeedAt = undefined;
       events.push({ type: 'feed', actuatorId: id, at: now, reason: decision.reason });
       const run = feeder.dispense().then((ok) => {

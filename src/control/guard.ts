@@ -1,5 +1,6 @@
 import type { EnclosureConfig } from '../config/load.js';
-import { acknowledge, activeFaults, carryOver, faultEvents, faultKey, hasHeatLockout, latchFaults } from './faults.js';
+import { type ClockWatchState, type ClockWatchVerdict, initialClockWatchState, stepClockWatch, trustClock } from './clock-watch.js';
+import { acknowledge, activeFaults, carryOver, faultEvents, faultKey, hasHeatLockout, latchFaults, makeFault } from './faults.js';
 import { cutoffCommands, heatLockoutRestrictions } from './interlocks/heat-lockout.js';
 import { evaluateMaxOnTime, initialMaxOnTimeState, type MaxOnTimeState } from './interlocks/max-on-time.js';
 import { evaluateOverTemperature, initialOverTemperatureState, type OverTemperatureState } from './interlocks/over-temperature.js';
@@ -43,6 +44,8 @@ export interface GuardState {
   onTime: MaxOnTimeState;
   /** Wall ms of the last acknowledgement, `null` if none. */
   lastAcknowledgedAt: number | null;
+  /** Wall clock against monotonic time (clock-watch.ts); absent in states saved by older versions. */
+  clock?: ClockWatchState;
 }
 
 export function initialGuardState(): GuardState {
@@ -59,6 +62,7 @@ export function initialGuardState(): GuardState {
     stuckRelay: initialStuckRelayState(),
     onTime: initialMaxOnTimeState(),
     lastAcknowledgedAt: null,
+    clock: initialClockWatchState(),
   };
 }
 
@@ -77,6 +81,11 @@ export interface GuardResult {
   events: ControlEvent[];
   /** A latched heat fault holds every heater off (and the cutoff open). */
   heatLockout: boolean;
+  /**
+   * The wall clock at this tick: a step to shift wall-stamped records by (`stepMs`, 0 when none)
+   * and whether it is trusted (no scheduled feed while not).
+   */
+  clock: ClockWatchVerdict;
 }
 
 /**
@@ -91,6 +100,7 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   const dt = state.lastMono === null || ctx.mono < state.lastMono ? 0 : ctx.mono - state.lastMono;
   const t = state.elapsedMs + dt;
   const input: TickInput = { enc, m, plan, ctx, t, dt };
+  const clock = stepClockWatch(state.clock ?? initialClockWatchState(), ctx.now, state.lastMono === null || ctx.mono < state.lastMono ? null : dt);
 
   const over = evaluateOverTemperature(input, state.overTemperature);
   const under = evaluateUnderTemperature(input, state.underTemperature);
@@ -107,7 +117,8 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   const restrictions = [...heatLockoutRestrictions(enc, latched), ...collect(outcomes, (o) => o.off)];
   const outputs = Object.assign(restrict(plan, restrictions), cutoffCommands(enc, plan, heatLockout));
 
-  const transient = carryOver(state.transient, collect(outcomes, (o) => o.faults));
+  const clockFaults = clock.verdict.trusted ? [] : [untrustedClockFault(clock.state, ctx.now)];
+  const transient = carryOver(state.transient, [...collect(outcomes, (o) => o.faults), ...clockFaults]);
   const faults = activeFaults(latched, transient);
   const events = faultEvents(activeFaults(state.latched, state.transient), faults, ctx.now);
 
@@ -123,8 +134,16 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
     runaway: runaway.state,
     stuckRelay: stuck.state,
     onTime: onTime.state,
+    clock: clock.state,
   };
-  return { outputs, state: next, faults, events, heatLockout };
+  return { outputs, state: next, faults, events, heatLockout, clock: clock.verdict };
+}
+
+/** The non-latched `clock-implausible` fault while the wall clock is behind a time already seen. */
+function untrustedClockFault(c: ClockWatchState, now: number): ReturnType<typeof makeFault> {
+  const behindMin = c.behindUntil === null ? 0 : Math.round((c.behindUntil - now) / 60_000);
+  const until = c.behindUntil === null ? '' : new Date(c.behindUntil).toISOString();
+  return makeFault('clock-implausible', 'clock', now, false, `wall clock went back: at least ${behindMin} min behind a time already seen; scheduled feeding paused until it reads ${until} (time synchronised) or a person acknowledges`);
 }
 
 /** `outcomes.flatMap(pick)` as a plain loop (runs every tick; the lists are usually all empty). */
@@ -181,6 +200,8 @@ export function acknowledgeFaults(state: GuardState, now: number, kinds?: FaultK
       stuckRelay: { heaters: stuckHeaters },
       overTemperature,
       lastAcknowledgedAt: now,
+      // A person looked: a clock that went back is trusted again (feeding stays guarded by run time).
+      clock: trustClock(state.clock ?? initialClockWatchState()),
     },
     cleared,
   };

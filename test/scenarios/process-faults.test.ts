@@ -52,7 +52,26 @@ describe('clock jumps', () => {
     expect(enc.feeds[0].at).toBeGreaterThan(plus.from);
     expect(enc.feeds[0].at).toBeLessThan(minus.from);
     expect(run.endAt).toBeGreaterThan(FEED_AT + 30 * 60_000);
-    expect([...faultKinds(run)]).toEqual([]);
+    // The step back is reported (scheduled feeding paused for the hour the clock is behind); no interlock fires.
+    expect([...faultKinds(run)]).toEqual(['clock-implausible']);
+    const told = run.result.events.filter((e) => e.event.type === 'fault' || e.event.type === 'fault-cleared').map((e) => e.event);
+    expect(told.map((e) => e.type)).toEqual(['fault', 'fault-cleared']);
+    expect((told[1] as { at: number }).at - (told[0] as { fault: { at: number } }).fault.at).toBeLessThanOrEqual(3_600_000 + 2_000);
+    expect(modeSequence(run)).toEqual(['normal']);
+  });
+
+  it('feeds once when the clock steps back 11 days ten minutes after the feed, and tells the keeper the clock went back', async () => {
+    const run = await runScenario('clock-back-11-days', { days: 0.7 });
+    expect(unmetExpectations(run)).toEqual([]);
+    const enc = run.result.report.enclosures[0];
+    expect(enc.safetyViolations).toEqual([]);
+    expect(enc.feeds).toHaveLength(1);
+    expect(enc.feeds[0].at - FEED_AT).toBeGreaterThanOrEqual(0);
+    expect(enc.feeds[0].at - FEED_AT).toBeLessThan(1000);
+    const told = run.result.events.find((e) => e.event.type === 'fault' && e.event.fault.kind === 'clock-implausible');
+    expect(told?.event.type === 'fault' && told.event.fault.message).toMatch(/went back/);
+    // Reported at the first tick after the step.
+    expect(told?.event.type === 'fault' && told.event.fault.at).toBeLessThan(FEED_AT + 10 * 60_000 - 11 * 86_400_000 + 2_000);
     expect(modeSequence(run)).toEqual(['normal']);
   });
 });

@@ -25,6 +25,7 @@ const REQUIRED = [
   'bme280-stuck-value',
   'bme280-unplugged-2h',
   'bme280-wrong-chip-id',
+  'clock-back-11-days',
   'clock-jump',
   'crash-restart',
   'gpio-write-failure',

@@ -29,6 +29,20 @@ export function readingsOf(bySensor: ReadingsBySensor, sensorIds: readonly strin
 }
 
 /**
+ * `bySensor` with the temperature of every `distrusted` sensor marked `implausible` (reason
+ * "distrusted by diagnosis"), so that neither the thermostat, nor a heater's sensor list, nor a limit
+ * probe uses it: control falls back to the next sensor of each list. The input is not modified.
+ */
+export function withoutDistrusted(bySensor: ReadingsBySensor, distrusted: ReadonlySet<string>): ReadingsBySensor {
+  const out: ReadingsBySensor = { ...bySensor };
+  for (const id of distrusted) {
+    const r = out[id]?.temperature;
+    if (r && r.quality === 'ok') out[id] = { ...out[id], temperature: { ...r, quality: 'implausible', reason: 'distrusted by diagnosis (disagrees with the other sensors and the enclosure model)' } };
+  }
+  return out;
+}
+
+/**
  * Fuses one tick's readings of an enclosure into one effective measurement per quantity:
  * - temperature: the first heater's `sensors` list (its thermostat's preference order), else every
  *   air-placed sensor in config order (BME280 and DS18B20 both measure temperature; surface probes
@@ -36,8 +50,11 @@ export function readingsOf(bySensor: ReadingsBySensor, sensorIds: readonly strin
  * - humidity: `enc.humiditySensors` in order (default: every BME280);
  * - pressure: the BME280s in config order.
  * Each is the first trustworthy reading of its list, or `null` ({@link effectiveReading}).
+ * Sensors in `distrusted` (the enclosure diagnosis, `src/model/diagnosis.ts`) are skipped for
+ * temperature everywhere ({@link withoutDistrusted}).
  */
-export function fuseMeasurements(enc: EnclosureConfig, bySensor: ReadingsBySensor): Measurements {
+export function fuseMeasurements(enc: EnclosureConfig, bySensor: ReadingsBySensor, distrusted?: ReadonlySet<string>): Measurements {
+  if (distrusted && distrusted.size > 0) bySensor = withoutDistrusted(bySensor, distrusted);
   const heater = enc.actuators.find((a) => a.kind === 'heater');
   const tempSensors = heater?.kind === 'heater' ? heater.sensors : enc.sensors.filter((s) => s.placement === 'air').map((s) => s.id);
   const bmes = enc.sensors.filter((s) => s.type === 'bme280').map((s) => s.id);

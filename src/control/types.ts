@@ -25,7 +25,15 @@ export type FaultKind =
   | 'sensor-missing'
   | 'component-failed'
   | 'clock-implausible'
-  | 'over-humidity';
+  | 'over-humidity'
+  /** Diagnosis by the enclosure model (src/model): a sensor frozen at one value while its node moves. */
+  | 'sensor-frozen'
+  /** A sensor that jumped away from its peers and the model (a step: loose contact, knocked probe). */
+  | 'sensor-offset'
+  /** A sensor slowly drifting away from its peers and the model (ageing, moisture). */
+  | 'sensor-drift'
+  /** A surface probe that fell off its spot and reads the air or room instead. */
+  | 'sensor-detached';
 
 /** A fault. `latched` faults persist across restarts until acknowledged. */
 export interface Fault {

@@ -54,3 +54,19 @@ describe('fuseMeasurements (shipped simulated config: air = BME280, probe = DS18
     expect([m.temperature, m.humidity, m.pressure]).toEqual([null, null, null]);
   });
 });
+
+describe('fuseMeasurements with sensors the diagnosis distrusts', () => {
+  const enc = loadConfig('config/simulated.json').enclosures[0];
+  it('skips a distrusted primary and falls back to the next sensor of the heater list, everywhere', () => {
+    const by = { air: { temperature: r('air', 22.8) }, probe: { temperature: r('probe', 31.75) } };
+    const m = fuseMeasurements(enc, by, new Set(['air']));
+    expect(m.temperature?.sensorId).toBe('probe');
+    expect(m.bySensor.air.temperature?.quality).toBe('implausible');
+    expect(m.bySensor.air.temperature?.reason).toMatch(/distrusted/);
+    expect(by.air.temperature.quality).toBe('ok');
+  });
+  it('uses the primary when nothing is distrusted', () => {
+    const m = fuseMeasurements(enc, { air: { temperature: r('air', 22.8) }, probe: { temperature: r('probe', 31.75) } }, new Set());
+    expect(m.temperature?.sensorId).toBe('air');
+  });
+});

@@ -43,14 +43,30 @@ export class SimGpio implements GpioProvider {
   private readonly listeners = new Map<number, Set<LevelListener>>();
   private readonly log: GpioWrite[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param toolMs start-up latency of one libgpiod tool call, ms (a process spawn: `gpioset` to
+   *   open or write an output in respawn mode, `gpioget` to read an input), spent on `clock` before
+   *   the call takes effect; 0 (default) answers at once.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly toolMs = 0,
+  ) {}
+
+  /** Spends one tool start-up on the clock (nothing with `toolMs` 0). */
+  private async tool(): Promise<void> {
+    if (this.toolMs > 0) await this.clock.sleep(this.toolMs);
+  }
 
   async openOutput(line: number, initialLevel: boolean): Promise<DigitalOutput> {
+    await this.tool();
     const owner = this.claim(line, { kind: 'output' });
     this.drive(line, initialLevel);
     return {
       line,
       write: async (level) => {
+        this.assertOwned(line, owner);
+        await this.tool();
         this.assertOwned(line, owner);
         const failure = this.writeFailures.get(line);
         if (failure) {
@@ -69,11 +85,13 @@ export class SimGpio implements GpioProvider {
   }
 
   async openInput(line: number, pull: 'up' | 'down' | 'none' = 'none'): Promise<DigitalInput> {
+    await this.tool();
     const owner = this.claim(line, { kind: 'input', pull });
     return {
       line,
       read: async () => {
         this.assertOwned(line, owner);
+        await this.tool();
         return this.level(line) ?? false;
       },
       close: async () => this.release(line, owner),

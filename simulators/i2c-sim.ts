@@ -43,6 +43,22 @@ interface Slot {
 /** Largest SMBus/I2C block transfer the Linux i2c-dev `I2C_SMBUS_I2C_BLOCK_DATA` ioctl allows, bytes. */
 const MAX_BLOCK = 32;
 
+/** The Raspberry Pi's default I2C clock, Hz (`dtparam=i2c_arm_baudrate`, default 100000). */
+export const DEFAULT_I2C_CLOCK_HZ = 100_000;
+
+/**
+ * Time one register transfer holds the bus, ms (I2C-bus specification UM10204: every byte is 8 data
+ * bits and an acknowledge bit, 9 SCL cycles; START, repeated START and STOP about one cycle each):
+ * - read of `n` bytes: START, address+W, register, repeated START, address+R, n data bytes, STOP:
+ *   `(9 · (3 + n) + 3) / f_SCL`;
+ * - write of `n` bytes: START, address+W, register, n data bytes, STOP: `(9 · (2 + n) + 2) / f_SCL`.
+ * At 100 kHz: a byte read 0.39 ms, the BME280's 8-byte data burst 1.02 ms (~0.1 ms per byte).
+ */
+export function i2cTransferMs(kind: 'read' | 'write', n: number, clockHz: number): number {
+  const cycles = kind === 'read' ? 9 * (3 + n) + 3 : 9 * (2 + n) + 2;
+  return (cycles * 1000) / clockHz;
+}
+
 /**
  * A simulated `/dev/i2c-N`: devices attached by 7-bit address, transfers applied to their register
  * models, deterministic fault injection per address. Unknown address -> `I2cError('EREMOTEIO')`
@@ -54,12 +70,59 @@ export class SimI2cBus implements I2cBus {
   private readonly slots = new Map<number, Slot>();
   private closed = false;
   private readonly totals: I2cSimCounters = { transfers: 0, errors: 0 };
+  private stalled = false;
+  private stallWaiters: Array<() => void> = [];
+  /** Monotonic ms the bus is free again (faithful timing: end of the last queued transfer). */
+  private freeAt = 0;
 
+  /**
+   * @param clockHz faithful timing: each transfer holds the bus for {@link i2cTransferMs} at this SCL
+   *   clock, transfers queue behind each other (the adapter does one at a time), one timer per
+   *   transfer; omitted: transfers complete at once.
+   */
   constructor(
     readonly busNumber: number,
     private readonly clock: Clock,
     private readonly random: Random,
+    private readonly clockHz?: number,
   ) {}
+
+  /**
+   * Hangs (`true`) or frees (`false`) the whole bus, as a slave holding SDA low does: while stalled,
+   * no transfer to any address completes; when freed, the transfers that were waiting fail with EIO
+   * (they were lost) and later ones work again.
+   */
+  setStalled(stalled: boolean): void {
+    this.stalled = stalled;
+    if (stalled) return;
+    const waiters = this.stallWaiters;
+    this.stallWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Whether the bus is stalled. */
+  get isStalled(): boolean {
+    return this.stalled;
+  }
+
+  /** Waits for a stall to clear, then fails the transfer; with faithful timing, waits for the bus and the transfer's time. */
+  private async hold(address: number, slot: Slot, kind: 'read' | 'write', n: number): Promise<void> {
+    if (this.stalled) {
+      await new Promise<void>((resolve) => this.stallWaiters.push(resolve));
+      this.fail(address, slot, 'EIO', 'bus stalled (SDA held low); transfer lost');
+    }
+    if (this.clockHz === undefined) return;
+    const now = this.clock.monotonic();
+    const start = Math.max(now, this.freeAt);
+    this.freeAt = start + i2cTransferMs(kind, n, this.clockHz);
+    await this.clock.sleep(this.freeAt - now);
+    if (this.closed) this.fail(address, slot, 'ENODEV', 'bus closed');
+  }
+
+  /** Whether a transfer must wait (stall or faithful timing) before it happens. */
+  private get holds(): boolean {
+    return this.stalled || this.clockHz !== undefined;
+  }
 
   /** Attaches `model` at `address` (replacing any device there). */
   attach(address: number, model: I2cDeviceModel): void {
@@ -107,6 +170,7 @@ export class SimI2cBus implements I2cBus {
 
   async readByte(address: number, register: number): Promise<number> {
     const slot = this.begin(address, register, 1);
+    if (this.holds) await this.hold(address, slot, 'read', 1);
     if (slot.fault !== null) await this.applyFault(address, slot);
     return slot.fault?.kind === 'garbage' ? this.randomByte() : slot.model.readRegister(register) & 0xff;
   }
@@ -114,12 +178,14 @@ export class SimI2cBus implements I2cBus {
   async writeByte(address: number, register: number, value: number): Promise<void> {
     const slot = this.begin(address, register, 1);
     if (!isByte(value)) this.fail(address, slot, 'EINVAL', `value ${value} is not a byte`);
+    if (this.holds) await this.hold(address, slot, 'write', 1);
     if (slot.fault !== null) await this.applyFault(address, slot);
     slot.model.writeRegister(register, value);
   }
 
   async readBlock(address: number, register: number, length: number): Promise<Uint8Array> {
     const slot = this.begin(address, register, length);
+    if (this.holds) await this.hold(address, slot, 'read', length);
     if (slot.fault !== null) await this.applyFault(address, slot);
     const out = new Uint8Array(length);
     const garbage = slot.fault?.kind === 'garbage';
@@ -130,6 +196,7 @@ export class SimI2cBus implements I2cBus {
 
   async writeBlock(address: number, register: number, data: Uint8Array): Promise<void> {
     const slot = this.begin(address, register, data.length);
+    if (this.holds) await this.hold(address, slot, 'write', data.length);
     if (slot.fault !== null) await this.applyFault(address, slot);
     const step = slot.model.autoIncrement?.() === false ? 0 : 1;
     for (let i = 0; i < data.length; i++) slot.model.writeRegister((register + i * step) & 0xff, data[i]);

@@ -1,6 +1,8 @@
 import { crc8Maxim, scratchpadMillidegrees } from '../src/drivers/ds18b20.js';
+import type { Clock } from '../src/hal/clock.js';
 import { OneWireError } from '../src/hal/errors.js';
 import type { OneWire } from '../src/hal/onewire.js';
+import type { Random } from '../src/resilience/random.js';
 
 /**
  * Fault modes of a simulated DS18B20:
@@ -15,8 +17,44 @@ export type OneWireFault = 'absent' | 'crc' | 'power-on' | 'stuck' | null;
 interface SimDevice {
   source: () => number;
   fault: OneWireFault;
+  /** Share (0..1) of reads that fail: half a CRC mismatch, half an empty read. */
+  errorRate: number;
+  /** Resolution, bits (9..12): sets the conversion time. */
+  resolutionBits: number;
+  /** Scratchpad converted by the last bulk conversion and not yet read (`therm_bulk_read` semantics). */
+  bulk?: number[];
   lastText?: string;
   reads: number;
+}
+
+/** Maximum conversion time by resolution, ms (DS18B20 datasheet, Table 2 "Thermometer Resolution Configuration": t_CONV). */
+export const DS18B20_CONVERSION_MS: Readonly<Record<number, number>> = { 9: 93.75, 10: 187.5, 11: 375, 12: 750 };
+
+/**
+ * 1-Wire standard-speed timing (Maxim AN126 "1-Wire Communication Through Software", standard speed):
+ * a reset with its presence pulse takes 960 µs (480 µs low + 480 µs presence window); a bit slot
+ * 70 µs (60 µs slot + recovery, as the w1-gpio bit-banging master times it), so a byte 0.56 ms.
+ */
+export const ONEWIRE_RESET_MS = 0.96;
+export const ONEWIRE_BYTE_MS = 0.56;
+
+/**
+ * Wire time of the transactions around a conversion, ms (the Linux w1_therm driver's sequence):
+ * - convert: reset, Match ROM (1 + 8 bytes), Convert T (1 byte); bulk: reset, Skip ROM, Convert T (2 bytes);
+ * - read: reset, Match ROM (9 bytes), Read Scratchpad (1 byte) and the 9 scratchpad bytes.
+ */
+export const ONEWIRE_CONVERT_MS = ONEWIRE_RESET_MS + 10 * ONEWIRE_BYTE_MS;
+export const ONEWIRE_BULK_CONVERT_MS = ONEWIRE_RESET_MS + 2 * ONEWIRE_BYTE_MS;
+export const ONEWIRE_READ_MS = ONEWIRE_RESET_MS + 19 * ONEWIRE_BYTE_MS;
+
+/**
+ * Timing of the simulated master: `faithful` spends, in the injected clock's time, what the bus and
+ * the chips take (one master, one transaction at a time); `instant` answers at once.
+ */
+export interface OneWireSimOptions {
+  clock?: Clock;
+  random?: Random;
+  timing?: 'faithful' | 'instant';
 }
 
 /** Power-up scratchpad (DS18B20 datasheet, Figure 7): 0550h = +85 °C, TH 4Bh, TL 46h, config 7Fh, FFh, 0Ch, 10h. */
@@ -61,15 +99,66 @@ export function ds18b20Scratchpad(celsius: number): number[] {
 
 /**
  * Simulated 1-Wire bus master with DS18B20 probes. Each device's temperature comes from a source
- * function (°C, e.g. the physics model plus noise) sampled on every read, and is rendered into
- * the same `w1_slave` text the Linux w1-therm driver produces, with a correct Maxim CRC8.
+ * function (°C, e.g. the physics model plus noise) sampled at the end of its conversion, and is
+ * rendered into the same `w1_slave` text the Linux w1-therm driver produces, with a correct Maxim CRC8.
+ *
+ * Timing (`timing: 'faithful'`, needs a clock): a `w1_slave` read converts first, as the kernel
+ * does: {@link ONEWIRE_CONVERT_MS} + the conversion time of the device's resolution
+ * ({@link DS18B20_CONVERSION_MS}, 750 ms at 12 bits) + {@link ONEWIRE_READ_MS}. {@link bulkConvert}
+ * converts every device at once (one conversion time for all), after which {@link readTemperature}
+ * costs only the read. The kernel holds the master's mutex for a whole transaction, so transactions
+ * queue: each starts when the previous one ends (one timer per transaction, no per-byte work).
  */
 export class SimOneWire implements OneWire {
   private readonly devices = new Map<string, SimDevice>();
+  private readonly clock: Clock | undefined;
+  private readonly random: Random | undefined;
+  private readonly faithful: boolean;
+  /** Monotonic ms the master is free again (end of the last queued transaction). */
+  private freeAt = 0;
+
+  constructor(options: OneWireSimOptions = {}) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.faithful = options.timing === 'faithful';
+    if (this.faithful && !this.clock) throw new RangeError('faithful 1-Wire timing needs a clock');
+  }
 
   /** Adds (or replaces) the probe `deviceId` (e.g. `28-000005e2fdc3`) reading `source()` °C. */
   addDevice(deviceId: string, source: () => number): void {
-    this.devices.set(deviceId, { source, fault: null, reads: 0 });
+    this.devices.set(deviceId, { source, fault: null, errorRate: 0, resolutionBits: 12, reads: 0 });
+  }
+
+  /** Sets a probe's resolution, 9..12 bits (what writing `resolution` does): sets its conversion time. @throws RangeError, OneWireError ENOENT */
+  setResolution(deviceId: string, bits: number): void {
+    if (!(bits in DS18B20_CONVERSION_MS)) throw new RangeError(`DS18B20 resolution ${bits} outside 9..12 bits`);
+    this.device(deviceId).resolutionBits = bits;
+  }
+
+  /** Makes this share (0..1) of the probe's reads fail (CRC mismatch or empty read); 0 clears. @throws RangeError, OneWireError ENOENT */
+  setErrorRate(deviceId: string, rate: number): void {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`error rate ${rate} outside 0..1`);
+    if (rate > 0 && !this.random) throw new RangeError('a 1-Wire error rate needs a random source');
+    this.device(deviceId).errorRate = rate;
+  }
+
+  private device(deviceId: string): SimDevice {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new OneWireError('ENOENT', deviceId, 'no such simulated device');
+    return device;
+  }
+
+  /**
+   * Waits, on the clock, for a transaction of `durationMs` queued behind the ones in flight
+   * (one master, one transaction at a time). Instant timing: resolves at once.
+   */
+  private async transaction(durationMs: number): Promise<void> {
+    if (!this.faithful) return;
+    const clock = this.clock as Clock;
+    const now = clock.monotonic();
+    const start = Math.max(now, this.freeAt);
+    this.freeAt = start + durationMs;
+    await clock.sleep(this.freeAt - now);
   }
 
   /** Removes the probe entirely. */
@@ -79,9 +168,7 @@ export class SimOneWire implements OneWire {
 
   /** Sets or clears (`null`) a fault on a probe added earlier. */
   setFault(deviceId: string, fault: OneWireFault): void {
-    const device = this.devices.get(deviceId);
-    if (!device) throw new OneWireError('ENOENT', deviceId, 'no such simulated device');
-    device.fault = fault;
+    this.device(deviceId).fault = fault;
   }
 
   /** Number of `readDevice` calls that returned text for `deviceId`. */
@@ -96,26 +183,73 @@ export class SimOneWire implements OneWire {
   async readDevice(deviceId: string): Promise<string> {
     const device = this.devices.get(deviceId);
     if (!device || device.fault === 'absent') throw new OneWireError('ENOENT', deviceId, 'no such device');
-    const text = this.textFor(device);
+    if (this.faithful) await this.transaction(ONEWIRE_CONVERT_MS + DS18B20_CONVERSION_MS[device.resolutionBits] + ONEWIRE_READ_MS);
+    if ((device.fault as OneWireFault) === 'absent') throw new OneWireError('ENOENT', deviceId, 'no such device');
+    device.bulk = undefined; // a w1_slave read converts anew: any bulk value is superseded
+    const text = this.intermittent(device) ?? this.textFor(device);
     device.lastText = text;
     device.reads++;
     return text;
   }
 
-  private textFor(device: SimDevice): string {
+  /**
+   * `therm_bulk_read` trigger: every present probe converts at once; resolves when the slowest
+   * conversion is done. The values are kept per device until read with {@link readTemperature}.
+   */
+  async bulkConvert(): Promise<void> {
+    let slowest = 0;
+    for (const d of this.devices.values()) if (d.fault !== 'absent') slowest = Math.max(slowest, DS18B20_CONVERSION_MS[d.resolutionBits]);
+    await this.transaction(ONEWIRE_BULK_CONVERT_MS + slowest);
+    for (const d of this.devices.values()) {
+      if (d.fault === 'absent') continue;
+      d.bulk = d.fault === 'power-on' ? POWER_ON.slice() : d.fault === 'stuck' ? undefined : this.sample(d);
+    }
+  }
+
+  /**
+   * The `temperature` file: m°C and a newline. After {@link bulkConvert} the value converted then
+   * (read once); otherwise a conversion of its own first, as for `w1_slave`.
+   * Rejects with ENOENT (absent probe) or EIO (CRC mismatch: the kernel returns an error for this file).
+   */
+  async readTemperature(deviceId: string): Promise<string> {
+    const device = this.devices.get(deviceId);
+    if (!device || device.fault === 'absent') throw new OneWireError('ENOENT', deviceId, 'no such device');
+    const pending = device.bulk;
+    await this.transaction(pending ? ONEWIRE_READ_MS : ONEWIRE_CONVERT_MS + DS18B20_CONVERSION_MS[device.resolutionBits] + ONEWIRE_READ_MS);
+    device.bulk = undefined;
+    const text = this.intermittent(device) ?? this.textFor(device, pending);
+    device.lastText = text;
+    device.reads++;
+    if (text === '') return '';
+    if (/ NO\n/.test(text)) throw new OneWireError('EIO', deviceId, 'CRC mismatch reading the scratchpad');
+    const m = /t=(-?\d+)/.exec(text);
+    return `${m ? m[1] : ''}\n`;
+  }
+
+  /** For a probe with an error rate: a failed read's text (CRC mismatch or empty), or `null` for a good read. */
+  private intermittent(device: SimDevice): string | null {
+    if (device.errorRate <= 0 || !this.random || this.random.next() >= device.errorRate) return null;
+    if (this.random.next() < 0.5) return '';
+    return this.corrupted(this.sample(device));
+  }
+
+  private corrupted(data: number[]): string {
+    const sent = crc8Maxim(data);
+    data[0] ^= 0x04; // one bit flipped on the wire after the chip computed its CRC
+    return render(data, sent);
+  }
+
+  /** The `w1_slave` text for the device's fault; `converted`: a scratchpad converted earlier (bulk). */
+  private textFor(device: SimDevice, converted?: number[]): string {
     switch (device.fault) {
       case 'stuck':
         return device.lastText ?? render(this.sample(device));
       case 'power-on':
         return render(POWER_ON);
-      case 'crc': {
-        const data = this.sample(device);
-        const sent = crc8Maxim(data);
-        data[0] ^= 0x04; // one bit flipped on the wire after the chip computed its CRC
-        return render(data, sent);
-      }
+      case 'crc':
+        return this.corrupted(converted ?? this.sample(device));
       default:
-        return render(this.sample(device));
+        return render(converted ?? this.sample(device));
     }
   }
 

@@ -6,16 +6,32 @@ import type { Hardware } from '../src/hal/index.js';
 import { SeededRandom } from '../src/resilience/random.js';
 import { Bme280Sim } from './devices/bme280-sim.js';
 import { Pca9685Sim } from './devices/pca9685-sim.js';
+import { SensorFaults } from './devices/sensor-faults.js';
 import { SimGpio } from './gpio-sim.js';
 import { SimI2cBus } from './i2c-sim.js';
 import { SimOneWire } from './onewire-sim.js';
 import { EnclosurePhysics, type PhysicsState } from './physics/enclosure-physics.js';
 import { RoomModel } from './physics/room.js';
 
-/** How one actuator's physical load is driven: a relay on a GPIO line, or a PCA9685 channel. */
-type LoadWiring =
-  | { actuatorId: string; via: 'gpio'; line: number; activeLow: boolean }
-  | { actuatorId: string; via: 'pwm'; board: Pca9685Sim; channel: number };
+/**
+ * How one actuator's physical load is driven: a relay on a GPIO line, or a PCA9685 channel.
+ * `stuck`: an injected relay fault (`on`: contacts welded, `off`: never closes), or `null`.
+ */
+export type LoadWiring = ({ actuatorId: string; via: 'gpio'; line: number; activeLow: boolean } | { actuatorId: string; via: 'pwm'; board: Pca9685Sim; channel: number }) & {
+  stuck: 'on' | 'off' | null;
+};
+
+/**
+ * A servo feeder's hatch: it opens when the servo's pulse passes the middle of closed and open
+ * pulse widths and closes when it comes back; a jammed servo (`servo-jam`) stays where it is.
+ * `dispensed`: openings since the start (each one drops a portion).
+ */
+export interface SimFeeder {
+  readonly actuatorId: string;
+  open: boolean;
+  jammed: boolean;
+  dispensed: number;
+}
 
 /** One simulated enclosure: its physics and the devices wired to it. */
 export interface SimEnclosure {
@@ -27,11 +43,17 @@ export interface SimEnclosure {
   readonly bme280At: Map<string, { bus: number; address: number }>;
   /** DS18B20 1-Wire ids by sensor id. */
   readonly ds18b20: Map<string, string>;
+  /** Injected reading faults (offset, drift, gain, noise, detached probe, saturation) by sensor id. */
+  readonly sensorFaults: Map<string, SensorFaults>;
   readonly loads: LoadWiring[];
+  /** Servo feeders by actuator id. */
+  readonly feeders: Map<string, SimFeeder>;
   /** Water left in the mister reservoir, g. */
   reservoirG: number;
   /** Forces the float switch to read empty (fault injection). */
   forceWaterEmpty: boolean;
+  /** Float switch stuck reading `full` or `empty` whatever the level (fault injection), or `null`. */
+  floatStuck: 'full' | 'empty' | null;
 }
 
 /** Mister reservoir size, g (a 5 L canister, typical of misting systems). */
@@ -80,13 +102,15 @@ class SimBusHandle implements I2cBus {
  */
 export class SimWorld {
   readonly gpio: SimGpio;
-  readonly oneWire = new SimOneWire();
+  readonly oneWire: SimOneWire;
   readonly buses = new Map<number, SimI2cBus>();
   readonly enclosures = new Map<string, SimEnclosure>();
   readonly random: SeededRandom;
   private readonly noise: SeededRandom;
   private readonly pwmBoards = new Map<string, Pca9685Sim>();
   private readonly noiseC: number;
+  private readonly faithful: boolean;
+  private readonly gaussian = (): number => this.noise.gaussian();
   private lastSyncMono: number | undefined;
 
   /**
@@ -102,7 +126,9 @@ export class SimWorld {
     this.random = new SeededRandom(seed);
     this.noise = new SeededRandom(seed ^ 0x5eed);
     this.noiseC = config.hardware.sim.sensorNoiseC;
-    this.gpio = new SimGpio(clock);
+    this.faithful = config.hardware.sim.timing === 'faithful';
+    this.gpio = new SimGpio(clock, this.faithful ? config.hardware.sim.gpioToolMs : 0);
+    this.oneWire = new SimOneWire({ clock, random: new SeededRandom(seed ^ 0x1e1e), timing: config.hardware.sim.timing });
     const room = new RoomModel(config.hardware.sim.room);
     for (const enc of config.enclosures) this.enclosures.set(enc.id, this.buildEnclosure(enc, room));
   }
@@ -110,7 +136,7 @@ export class SimWorld {
   private bus(n: number): SimI2cBus {
     let b = this.buses.get(n);
     if (!b) {
-      b = new SimI2cBus(n, this.clock, this.random);
+      b = new SimI2cBus(n, this.clock, this.random, this.faithful ? this.config.hardware.sim.i2cClockHz : undefined);
       this.buses.set(n, b);
     }
     return b;
@@ -129,41 +155,84 @@ export class SimWorld {
 
   private buildEnclosure(enc: EnclosureConfig, room: RoomModel): SimEnclosure {
     const physics = new EnclosurePhysics(enc, room, this.clock.monotonic(), this.clock.now(), this.config.controller.timezone);
-    const sim: SimEnclosure = { config: enc, physics, bme280: new Map(), bme280At: new Map(), ds18b20: new Map(), loads: [], reservoirG: RESERVOIR_G, forceWaterEmpty: false };
+    const sim: SimEnclosure = {
+      config: enc,
+      physics,
+      bme280: new Map(),
+      bme280At: new Map(),
+      ds18b20: new Map(),
+      sensorFaults: new Map(),
+      loads: [],
+      feeders: new Map(),
+      reservoirG: RESERVOIR_G,
+      forceWaterEmpty: false,
+      floatStuck: null,
+    };
     for (const s of enc.sensors) {
+      const faults = new SensorFaults();
+      sim.sensorFaults.set(s.id, faults);
       if (s.type === 'bme280') {
         const model = new Bme280Sim(this.clock, () => {
           this.sync();
           const st = physics.state();
-          return {
-            temperatureC: st.airC + this.noiseC * this.noise.gaussian(),
-            humidityPct: Math.min(100, Math.max(0, st.humidityPct + 4 * this.noiseC * this.noise.gaussian())),
-            pressurePa: st.pressurePa,
-          };
+          if (faults.empty) {
+            return {
+              temperatureC: st.airC + this.noiseC * this.noise.gaussian(),
+              humidityPct: Math.min(100, Math.max(0, st.humidityPct + 4 * this.noiseC * this.noise.gaussian())),
+              pressurePa: st.pressurePa,
+            };
+          }
+          const now = this.clock.monotonic();
+          const room = faults.detachedTo() === 'room';
+          const temperatureC = faults.apply('temperature', room ? st.roomC : st.airC, now, this.gaussian) + this.noiseC * this.noise.gaussian();
+          // Condensation pins the element at 100 %RH; the noise comes after that clamp.
+          const rh = faults.saturated ? 100 : Math.min(100, Math.max(0, faults.apply('humidity', room ? st.roomHumidityPct : st.humidityPct, now, this.gaussian)));
+          return { temperatureC, humidityPct: Math.min(100, Math.max(0, rh + 4 * this.noiseC * this.noise.gaussian())), pressurePa: st.pressurePa };
         });
         this.bus(s.bus).attach(s.address, model);
         sim.bme280.set(s.id, model);
         sim.bme280At.set(s.id, { bus: s.bus, address: s.address });
       } else {
-        // An air-placed probe reads the enclosure air; a surface probe the basking spot under the heaters.
+        // An air-placed probe reads the enclosure air; a heater's limit probe the spot that heater
+        // warms; any other surface probe the basking spot under the heaters.
+        const limitOf = enc.actuators.find((a) => a.kind === 'heater' && a.limit?.sensor === s.id)?.id;
         const surface = s.placement === 'surface';
         this.oneWire.addDevice(s.deviceId, () => {
           this.sync();
           const st = physics.state();
-          return (surface ? st.probeC : st.airC) + this.noiseC * this.noise.gaussian();
+          const detached = faults.detachedTo();
+          const own = limitOf !== undefined ? st.heaterSurfaceC[limitOf] : surface ? st.probeC : st.airC;
+          const trueC = detached === 'room' ? st.roomC : detached === 'air' ? st.airC : own;
+          const readC = faults.empty ? trueC : faults.apply('temperature', trueC, this.clock.monotonic(), this.gaussian);
+          return readC + this.noiseC * this.noise.gaussian();
         });
         sim.ds18b20.set(s.id, s.deviceId);
       }
     }
     for (const a of enc.actuators) {
       if (a.kind === 'feeder') {
-        if (a.drive.type === 'servo') this.pwmBoard(a.drive.bus, a.drive.address);
+        if (a.drive.type === 'servo') this.wireServo(sim, a.id, this.pwmBoard(a.drive.bus, a.drive.address), a.drive.channel, (a.drive.closedUs + a.drive.openUs) / 2, a.drive.openUs > a.drive.closedUs);
         continue;
       }
-      if (a.output.type === 'gpio') sim.loads.push({ actuatorId: a.id, via: 'gpio', line: a.output.pin, activeLow: a.output.activeLow });
-      else sim.loads.push({ actuatorId: a.id, via: 'pwm', board: this.pwmBoard(a.output.bus, a.output.address), channel: a.output.channel });
+      if (a.output.type === 'gpio') sim.loads.push({ actuatorId: a.id, via: 'gpio', line: a.output.pin, activeLow: a.output.activeLow, stuck: null });
+      else sim.loads.push({ actuatorId: a.id, via: 'pwm', board: this.pwmBoard(a.output.bus, a.output.address), channel: a.output.channel, stuck: null });
     }
     return sim;
+  }
+
+  /** A servo feeder's hatch, moved by its channel's pulse width (`midUs`: the switching point; `openIsLonger`: open = the longer pulse). */
+  private wireServo(sim: SimEnclosure, actuatorId: string, board: Pca9685Sim, channel: number, midUs: number, openIsLonger: boolean): void {
+    const feeder: SimFeeder = { actuatorId, open: false, jammed: false, dispensed: 0 };
+    sim.feeders.set(actuatorId, feeder);
+    board.onWrite(() => {
+      if (feeder.jammed) return;
+      const us = board.pulseWidthUs(channel);
+      // No pulse (channel off or board asleep): the servo holds where it is.
+      if (us <= 0) return;
+      const open = openIsLonger ? us > midUs : us < midUs;
+      if (open && !feeder.open) feeder.dispensed++;
+      feeder.open = open;
+    });
   }
 
   /** The HAL view of this world for one controller process (see {@link crashProcess}). */
@@ -202,18 +271,18 @@ export class SimWorld {
         if (load.via === 'gpio') {
           const level = this.gpio.level(load.line);
           // An unopened line leaves the relay board's input floating/pulled up: the relay is off.
-          const on = level === undefined ? false : level !== load.activeLow;
+          const on = load.stuck !== null ? load.stuck === 'on' : level === undefined ? false : level !== load.activeLow;
           sim.physics.setOutput(load.actuatorId, on);
           if (on && dtS > 0) this.drainReservoir(sim, load.actuatorId, dtS);
         } else {
-          const duty = load.board.dutyCycle(load.channel);
+          const duty = load.stuck !== null ? (load.stuck === 'on' ? 1 : 0) : load.board.dutyCycle(load.channel);
           sim.physics.setOutput(load.actuatorId, duty > 0, duty);
         }
       }
       sim.physics.advanceTo(mono, wall);
       const wl = sim.config.waterLevel;
       if (wl) {
-        const empty = sim.forceWaterEmpty || sim.reservoirG <= 0;
+        const empty = sim.floatStuck !== null ? sim.floatStuck === 'empty' : sim.forceWaterEmpty || sim.reservoirG <= 0;
         const emptyLevel = wl.emptyLevel === 'high';
         this.gpio.setInputLevel(wl.pin, empty ? emptyLevel : !emptyLevel);
       }

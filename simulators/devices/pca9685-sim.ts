@@ -37,6 +37,15 @@ export class Pca9685Sim implements I2cDeviceModel {
   private readonly regs = new Uint8Array(256);
   private halted = false;
   private awakeSince = 0;
+  private readonly writeListeners = new Set<() => void>();
+
+  /** Calls `listener` after every register write (a servo or a load watching its channel). Returns the unsubscribe function. */
+  onWrite(listener: () => void): () => void {
+    this.writeListeners.add(listener);
+    return () => {
+      this.writeListeners.delete(listener);
+    };
+  }
 
   constructor(
     private readonly clock: Clock,
@@ -69,6 +78,11 @@ export class Pca9685Sim implements I2cDeviceModel {
   }
 
   writeRegister(reg: number, value: number): void {
+    this.applyWrite(reg, value);
+    for (const listener of this.writeListeners) listener();
+  }
+
+  private applyWrite(reg: number, value: number): void {
     if (reg === REG_MODE1) return this.writeMode1(value);
     if (reg === REG_PRE_SCALE) {
       if (this.regs[REG_MODE1] & MODE1_SLEEP) this.regs[reg] = Math.max(PRE_SCALE_MIN, value);

@@ -1,6 +1,7 @@
-import type { ActuatorConfig, HeaterConfig, MisterConfig } from '../../src/config/enclosure-schema.js';
+import type { ActuatorConfig, HeaterConfig, LightConfig, MisterConfig } from '../../src/config/enclosure-schema.js';
 import { UnknownSimActuatorError } from './errors.js';
 import { HEATER_TYPES } from './heater-types.js';
+import { LIGHT_DEFAULT_HEAT_FRACTION, LIGHT_DEFAULT_POWER_W } from './materials.js';
 
 /** A heater failure the simulator can inject: `dead` gives no heat when on; `stuck-on` heats whatever the relay says. */
 export type HeaterFault = 'dead' | 'stuck-on';
@@ -34,6 +35,15 @@ export class ActuatorBank {
   readonly heaterShares: Float64Array;
   /** Element temperature, °C (state, integrated by the physics). */
   readonly heaterTemp: Float64Array;
+  /**
+   * Per heater, its own surface node (see `heater-types.ts`): temperature, °C (state); heat
+   * capacity, J/K; conductance to the basking surface, W/K.
+   */
+  readonly heaterSurfTemp: Float64Array;
+  readonly heaterSurfCap: Float64Array;
+  readonly heaterSurfCond: Float64Array;
+  /** Heat each light gives the air at full level, W (`powerW` x `heatFraction`). */
+  readonly lightHeatW: Float64Array;
   readonly misterFlow: Float64Array;
   readonly misterInFlight: Float64Array;
   readonly misterLevel: Float64Array;
@@ -53,7 +63,7 @@ export class ActuatorBank {
     const heaters = actuators.filter((a): a is HeaterConfig => a.kind === 'heater');
     const misters = actuators.filter((a): a is MisterConfig => a.kind === 'mister' || a.kind === 'fogger');
     const fans = actuators.filter((a) => a.kind === 'fan');
-    const lights = actuators.filter((a) => a.kind === 'light');
+    const lights = actuators.filter((a): a is LightConfig => a.kind === 'light');
     const cutoffs = actuators.filter((a) => a.kind === 'cutoff');
     const on = (a: ActuatorConfig): number => (a.startupState === 'on' ? 1 : 0);
     this.heaterIds = heaters.map((h) => h.id);
@@ -62,6 +72,11 @@ export class ActuatorBank {
     this.heaterCap = new Float64Array(heaters.map((h) => (h.powerW / HEATER_TYPES[h.heaterType].ratedRiseK) * HEATER_TYPES[h.heaterType].timeConstantS));
     this.heaterShares = new Float64Array(heaters.flatMap((h) => [HEATER_TYPES[h.heaterType].toAir, HEATER_TYPES[h.heaterType].toSurface, HEATER_TYPES[h.heaterType].toSubstrate]));
     this.heaterTemp = new Float64Array(heaters.length).fill(initialC);
+    this.heaterSurfTemp = new Float64Array(heaters.length).fill(initialC);
+    // G = P·share/rise (so full power settles `surfaceRiseK` above the basking surface), C = G·τ.
+    this.heaterSurfCond = new Float64Array(heaters.map((h) => (h.powerW * HEATER_TYPES[h.heaterType].toSurface) / HEATER_TYPES[h.heaterType].surfaceRiseK));
+    this.heaterSurfCap = new Float64Array(heaters.map((h, i) => this.heaterSurfCond[i] * (h.surfaceLagSeconds ?? HEATER_TYPES[h.heaterType].surfaceLagS)));
+    this.lightHeatW = new Float64Array(lights.map((l) => (l.powerW ?? LIGHT_DEFAULT_POWER_W) * (l.heatFraction ?? LIGHT_DEFAULT_HEAT_FRACTION)));
     this.heaterOn = new Uint8Array(heaters.map(on));
     this.heaterFault = new Uint8Array(heaters.length);
     this.misterFlow = new Float64Array(misters.map((m) => m.flowGramsPerSecond));

@@ -2,7 +2,7 @@ import type { EnclosureConfig } from '../../src/config/load.js';
 import { ActuatorBank, type HeaterFault } from './actuator-bank.js';
 import { SimTimeReversedError } from './errors.js';
 import { LocalTime } from './local-time.js';
-import { AIR_RHO_CP_J_PER_M3K, LIGHT_HEAT_W } from './materials.js';
+import { AIR_RHO_CP_J_PER_M3K, lidOpenFlowM3PerS } from './materials.js';
 import { type EnclosureParams, enclosureParams, stableStepMs } from './parameters.js';
 import { LATENT_HEAT_J_PER_G, absoluteHumidityGPerM3, relativeHumidityPct, saturationDensityGPerM3, saturationDensitySlope } from './psychrometrics.js';
 import type { RoomModel } from './room.js';
@@ -21,6 +21,8 @@ export interface PhysicsState {
   pressurePa: number;
   /** Heater element temperature by actuator id, °C. */
   heaterC: Record<string, number>;
+  /** Temperature of the spot each heater warms (its own surface node, where its limit probe lies), by actuator id, °C. */
+  heaterSurfaceC: Record<string, number>;
   /** Room air, °C, and %RH. */
   roomC: number;
   roomHumidityPct: number;
@@ -30,7 +32,6 @@ export interface PhysicsState {
 // imported binding into a getter call, which costs more than the whole step in the inner loop.
 const LATENT = LATENT_HEAT_J_PER_G;
 const RHO_CP = AIR_RHO_CP_J_PER_M3K;
-const LIGHT_W = LIGHT_HEAT_W;
 const satDensity = saturationDensityGPerM3;
 const satSlope = saturationDensitySlope;
 
@@ -40,11 +41,35 @@ const FILM_G_PER_M2 = 100;
 const DRAIN_TIME_S = 3600;
 
 /**
+ * A change of the room around the enclosure (the `room` fault): to `toC`, or by `deltaC`, reached
+ * linearly over `rampMs` from monotonic `startMs`.
+ */
+export interface RoomChange {
+  deltaC?: number;
+  toC?: number;
+  rampMs: number;
+  startMs: number;
+}
+
+/** Environment faults acting on the enclosure as a whole. */
+export interface EnvironmentFaults {
+  /** Room change, or null. */
+  room: RoomChange | null;
+  /** Extra heat into the air (sun through the glass), W. */
+  sunW: number;
+  /** Lid open: extra air exchange ({@link lidOpenFlowM3PerS}). */
+  lidOpen: boolean;
+}
+
+/**
  * Deterministic lumped model of one enclosure (see `parameters.ts`, `materials.ts` and
  * `heater-types.ts` for every constant and its source):
  * - heat: nodes air (+ the share of the shell that follows it), substrate, basking/probe surface and one element
  *   per heater; losses to the room through shell, floor and air exchange (mesh, leakage, fan);
- *   lights add heat; evaporation takes 2.45 kJ/g from the air, condensation gives it back;
+ *   each heater's output that lands on the floor first warms a surface node of its own (the spot
+ *   its limit probe lies on), which passes it on to the basking surface; lights add `powerW` x
+ *   `heatFraction`; sun on the glass adds its watts; an open lid adds a large air exchange;
+ *   evaporation (misting's evaporative cooling) takes 2.45 kJ/g from the air, condensation gives it back;
  * - moisture: absolute humidity (g/m³) of the air; misters add droplets (partly evaporating in
  *   flight, the rest wetting surfaces that evaporate at the Chilton-Colburn rate and drain into the
  *   substrate); exchange with the room's air; a slow vapour buffer in the substrate;
@@ -56,7 +81,7 @@ export class EnclosurePhysics {
   /** The derived lumped parameters (read-only, for diagnostics and tests). */
   readonly params: EnclosureParams;
   private readonly local: LocalTime;
-  private readonly maxStepMs: number;
+  private maxStepMs: number;
   private monoMs: number;
   private wallMs: number;
   private tAir: number;
@@ -69,6 +94,10 @@ export class EnclosurePhysics {
   private roomVapour = 0;
   private roomVapourAtC = Number.NaN;
   private readonly out: ActuatorBank;
+  private readonly stepNormalMs: number;
+  private readonly stepLidOpenMs: number;
+  private readonly lidFlowM3PerS: number;
+  private env: EnvironmentFaults = { room: null, sunW: 0, lidOpen: false };
 
   /**
    * @param cfg the enclosure (its `physics` build and its actuators)
@@ -100,7 +129,31 @@ export class EnclosurePhysics {
     this.substrateWaterG = (relativeHumidityPct(tRoom, this.vapour) / 100) * this.params.substrateWetWaterG;
 
     this.out = new ActuatorBank(cfg.id, cfg.actuators, this.tAir);
-    this.maxStepMs = stableStepMs(this.params, this.out.heaterCond, this.out.heaterCap, this.out.fanOn.length);
+    this.lidFlowM3PerS = lidOpenFlowM3PerS((cfg.physics.widthCm * cfg.physics.depthCm) / 1e4, cfg.physics.heightCm / 100);
+    this.stepNormalMs = stableStepMs(this.params, this.out.heaterCond, this.out.heaterCap, this.out.fanOn.length);
+    this.stepLidOpenMs = stableStepMs(this.params, this.out.heaterCond, this.out.heaterCap, this.out.fanOn.length, this.lidFlowM3PerS);
+    this.maxStepMs = this.stepNormalMs;
+  }
+
+  /** Sets the enclosure-wide environment faults (room change, sun on the glass, open lid); the next {@link advanceTo} integrates with them. */
+  setEnvironment(env: Partial<EnvironmentFaults>): void {
+    this.env = { ...this.env, ...env };
+    this.maxStepMs = this.env.lidOpen ? this.stepLidOpenMs : this.stepNormalMs;
+  }
+
+  /** The environment faults in force. */
+  environment(): Readonly<EnvironmentFaults> {
+    return this.env;
+  }
+
+  /** The room temperature at hour-of-day `hour` and monotonic `monoMs`, with any room change applied, °C. */
+  private roomC(hour: number, monoMs: number): number {
+    const base = this.room.temperatureC(hour);
+    const change = this.env.room;
+    if (change === null) return base;
+    const target = change.toC ?? base + (change.deltaC ?? 0);
+    const share = change.rampMs > 0 ? Math.min(1, Math.max(0, (monoMs - change.startMs) / change.rampMs)) : 1;
+    return base + share * (target - base);
   }
 
   /**
@@ -137,7 +190,8 @@ export class EnclosurePhysics {
     const n = Math.ceil(dt / this.maxStepMs);
     const hMs = dt / n;
     const wallStart = wallMs - dt;
-    for (let k = 0; k < n; k++) this.step(hMs / 1000, wallStart + k * hMs);
+    const monoStart = this.monoMs;
+    for (let k = 0; k < n; k++) this.step(hMs / 1000, wallStart + k * hMs, monoStart + k * hMs);
     this.monoMs = monoMs;
     this.wallMs = wallMs;
   }
@@ -145,24 +199,30 @@ export class EnclosurePhysics {
   /** The true state now (a fresh object; not for the inner loop). */
   state(): PhysicsState {
     const heaterC: Record<string, number> = {};
-    for (let i = 0; i < this.out.heaterIds.length; i++) heaterC[this.out.heaterIds[i]] = this.out.heaterTemp[i];
+    const heaterSurfaceC: Record<string, number> = {};
+    for (let i = 0; i < this.out.heaterIds.length; i++) {
+      heaterC[this.out.heaterIds[i]] = this.out.heaterTemp[i];
+      heaterSurfaceC[this.out.heaterIds[i]] = this.out.heaterSurfTemp[i];
+    }
     const hour = this.local.hourOfDay(this.wallMs);
-    const roomC = this.room.temperatureC(hour);
+    const roomC = this.roomC(hour, this.monoMs);
     return {
       airC: this.tAir,
       probeC: this.tSurf,
       humidityPct: relativeHumidityPct(this.tAir, this.vapour),
       pressurePa: this.room.pressurePa(this.wallMs, hour),
       heaterC,
+      heaterSurfaceC,
       roomC,
       roomHumidityPct: this.room.humidityPct(),
     };
   }
 
-  /** One explicit Euler step of `h` seconds starting at wall ms `wallMs`. */
-  private step(h: number, wallMs: number): void {
+  /** One explicit Euler step of `h` seconds starting at wall ms `wallMs`, monotonic ms `monoMs`. */
+  private step(h: number, wallMs: number, monoMs: number): void {
     const p = this.params;
-    const tRoom = this.room.temperatureC(this.local.hourOfDay(wallMs));
+    const env = this.env;
+    const tRoom = this.roomC(this.local.hourOfDay(wallMs), monoMs);
     const tAir = this.tAir;
     const tSub = this.tSub;
     const tSurf = this.tSurf;
@@ -176,12 +236,16 @@ export class EnclosurePhysics {
       const power = o.heaterPowered(i) ? o.heaterPower[i] : 0;
       o.heaterTemp[i] += (h * (power - heat)) / o.heaterCap[i];
       qAir += heat * o.heaterShares[3 * i];
-      qSurf += heat * o.heaterShares[3 * i + 1];
       qSub += heat * o.heaterShares[3 * i + 2];
+      // The heater's own spot takes its surface share and passes it on to the basking surface.
+      const toSpot = o.heaterSurfCond[i] * (o.heaterSurfTemp[i] - tSurf);
+      o.heaterSurfTemp[i] += (h * (heat * o.heaterShares[3 * i + 1] - toSpot)) / o.heaterSurfCap[i];
+      qSurf += toSpot;
     }
-    for (let i = 0; i < o.lightLevel.length; i++) qAir += LIGHT_W * o.lightLevel[i];
+    for (let i = 0; i < o.lightLevel.length; i++) qAir += o.lightHeatW[i] * o.lightLevel[i];
+    qAir += env.sunW;
 
-    let flow = p.naturalFlowM3PerS;
+    let flow = env.lidOpen ? p.naturalFlowM3PerS + this.lidFlowM3PerS : p.naturalFlowM3PerS;
     for (let i = 0; i < o.fanOn.length; i++) if (o.fanOn[i]) flow += p.fanFlowM3PerS;
 
     // Moisture, g/s. Evaporation in a step is capped by what brings the air to saturation while

@@ -126,10 +126,28 @@ export const CONSTRUCTIONS: Readonly<Record<'glass' | 'mesh' | 'pvc' | 'wood', C
 export const FAN_AIR_CHANGES_PER_HOUR = 60;
 
 /**
- * Heat a light fixture adds inside at full level, W: a ~20 W LED bar or T5 tube on the top, about
- * half of whose dissipation ends up inside (estimate; the light config has no wattage).
+ * A light fixture's electrical power when its config gives none, W: a ~20 W LED bar or T5 tube on
+ * the top (estimate).
  */
-export const LIGHT_HEAT_W = 10;
+export const LIGHT_DEFAULT_POWER_W = 20;
+
+/**
+ * Share of a light's electrical power that ends up as heat in the enclosure air when its config
+ * gives none: about half of a top-mounted fixture's dissipation (estimate; the rest heats the room
+ * above the mesh or leaves as light through the glass).
+ */
+export const LIGHT_DEFAULT_HEAT_FRACTION = 0.5;
+
+/**
+ * Air exchange through an open lid, m³/s: the two-way stack flow through a large horizontal opening,
+ * `Q = Cd · A / 3 · sqrt(g · H · ΔT / T)` (the large-opening form of the stack-effect equation,
+ * ASHRAE Handbook Fundamentals, "Ventilation and Infiltration"), with Cd = 0.6, ΔT = 5 K between
+ * the enclosure and the room, T = 300 K, `A` the top's area (m²) and `H` the enclosure height (m).
+ * About 0.02 m³/s (~400 air changes per hour) for a 90x45x45 cm tank: an estimate.
+ */
+export function lidOpenFlowM3PerS(topAreaM2: number, heightM: number): number {
+  return ((0.6 * topAreaM2) / 3) * Math.sqrt((9.81 * heightM * 5) / 300);
+}
 
 /** Stand under the enclosure (18 mm board + still air below): extra floor resistance, m²·K/W (ISO 10456 wood 0.13 W/(m·K); R_se downward 0.17 per ISO 6946). */
 export const STAND_RESISTANCE_M2K_PER_W = 0.018 / 0.13 + 0.17;

@@ -145,15 +145,16 @@ const MAX_STEP_MS = 1000;
  * conductances / its capacity), so h = 0.5 / that rate keeps a factor-2 margin (and relative error
  * per step around h/2τ). 1 s for the reference enclosure; shorter for tiny mesh boxes.
  * @param heaterCond element conductances, W/K; @param heaterCap element capacities, J/K; @param fans fan count
+ * @param extraFlowM3PerS air exchange beyond the natural and fan flows (an open lid), m³/s
  */
-export function stableStepMs(p: EnclosureParams, heaterCond: Float64Array, heaterCap: Float64Array, fans: number): number {
+export function stableStepMs(p: EnclosureParams, heaterCond: Float64Array, heaterCap: Float64Array, fans: number, extraFlowM3PerS = 0): number {
   let heaterToAir = 0;
   let fastest = 0;
   for (let i = 0; i < heaterCond.length; i++) {
     heaterToAir += heaterCond[i];
     fastest = Math.max(fastest, heaterCond[i] / heaterCap[i]);
   }
-  const maxFlow = p.naturalFlowM3PerS + p.fanFlowM3PerS * fans;
+  const maxFlow = p.naturalFlowM3PerS + p.fanFlowM3PerS * fans + extraFlowM3PerS;
   const air = (p.airToRoomWPerK + maxFlow * AIR_RHO_CP_J_PER_M3K + p.airToSubstrateWPerK + p.surfaceToAirWPerK + heaterToAir) / p.airCapacityJPerK;
   const substrate = (p.floorToRoomWPerK + p.airToSubstrateWPerK + p.surfaceToSubstrateWPerK) / p.substrateCapacityJPerK;
   const surface = (p.surfaceToAirWPerK + p.surfaceToSubstrateWPerK) / p.surfaceCapacityJPerK;

@@ -112,12 +112,18 @@ export const HeaterSchema = z.strictObject({
   timeProportioning: z.strictObject({ periodSeconds: z.number().min(60).max(3600) }).optional(),
   /** Thermal-runaway protection overrides (Marlin `thermal_protection` adapted); see {@link HeaterRunawaySchema}. */
   runaway: HeaterRunawaySchema.optional(),
+  /** Simulator only: time constant of the spot this heater warms (where its limit probe lies), s (default by `heaterType`). */
+  surfaceLagSeconds: z.number().min(10).max(7200).optional(),
 });
 
 export const LightSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.literal('light'),
   output: z.discriminatedUnion('type', [GpioOutputSchema, PwmOutputSchema]),
+  /** Electrical power at full level, W (simulator heat and energy figures; default 20). */
+  powerW: z.number().positive().max(2000).optional(),
+  /** Share of that power that heats the enclosure air, 0..1 (simulator; default 0.5). */
+  heatFraction: z.number().min(0).max(1).optional(),
 });
 
 export const MisterSchema = z.strictObject({

@@ -36,6 +36,16 @@ export const HardwareSchema = z.strictObject({
         .prefault({}),
       /** Simulated sensor noise, standard deviation °C. */
       sensorNoiseC: z.number().min(0).max(2).default(0.05),
+      /**
+       * Device timing: `faithful` spends what real hardware takes (DS18B20 conversions, BME280
+       * measurements, I2C transfers at `i2cClockHz`, libgpiod tool start-up), serialised per bus as
+       * the kernel does; `instant` answers at once (conversion times the drivers wait for excepted).
+       */
+      timing: z.enum(['faithful', 'instant']).default('instant'),
+      /** Simulated I2C clock, Hz (faithful timing). */
+      i2cClockHz: z.number().int().min(10_000).max(1_000_000).default(100_000),
+      /** Start-up time of one simulated libgpiod tool call, ms (faithful timing). */
+      gpioToolMs: z.number().min(0).max(1000).default(5),
     })
     .prefault({}),
 });

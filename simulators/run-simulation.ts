@@ -6,12 +6,14 @@ import type { TickOutcome } from '../src/app/enclosure-runtime.js';
 import type { ControlEvent, EnclosureMode } from '../src/control/types.js';
 import type { RecoveryEvent } from '../src/supervisor/supervisor.js';
 import { SimRecorder } from './report/index.js';
+import { touchedComponents } from './report/touches.js';
 import type { SimReport } from './report/types.js';
 import { type Scenario, type ScenarioEvent, durationMs } from './scenario.js';
 import { applyFault } from './fault-injector.js';
 import { createSimStateDir } from './sim-state-dir.js';
 import { SimWorld } from './sim-world.js';
 import { VirtualClock } from './virtual-clock.js';
+import type { TimerHandle } from '../src/hal/clock.js';
 
 /** Default simulated start: a fixed instant, so a run is reproducible from its seed alone. */
 export const DEFAULT_SIM_START = '2026-06-01T00:00:00Z';
@@ -102,10 +104,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       log,
       onTick: (outcomes) => {
         ticks++;
+        // Wall minus monotonic now: turns an event's wall time into monotonic (they differ after a clock step).
+        const wallOffset = clock.now() - clock.monotonic();
         for (const oc of outcomes) {
           const s = oc.snapshot;
-          const truth = world.truth(s.enclosureId);
-          recorder.record(s, { airC: truth.airC, humidityPct: truth.humidityPct });
+          recorder.record(s, world.truth(s.enclosureId));
           if (lastMode.get(s.enclosureId) !== s.mode) {
             lastMode.set(s.enclosureId, s.mode);
             modes.push({ enclosureId: s.enclosureId, at: s.at, mode: s.mode });
@@ -113,11 +116,12 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
           for (const ev of oc.events) {
             events.push({ enclosureId: s.enclosureId, event: ev });
             if (ev.type === 'fault') recorder.recordEvent(s.enclosureId, { type: 'fault', kind: ev.fault.kind, component: ev.fault.component, at: ev.fault.at, message: ev.fault.message });
-            if (ev.type === 'feed') recorder.recordEvent(s.enclosureId, { type: 'feed', actuatorId: ev.actuatorId, at: ev.at, reason: ev.reason });
+            if (ev.type === 'feed') recorder.recordEvent(s.enclosureId, { type: 'feed', actuatorId: ev.actuatorId, at: ev.at, reason: ev.reason, mono: ev.at - wallOffset });
           }
         }
         o.onTick?.(outcomes, world);
       },
+      onTickTiming: (t) => recorder.recordTickTiming(t),
       onRecovery: (ev) => {
         recoveries.push(ev);
         // The report lists whole recoveries (detected -> healthy again): a ladder opens with a
@@ -132,9 +136,26 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       },
     });
 
+  const encIds = config.enclosures.map((e) => e.id);
+  // While no controller ticks (process down), the truth is still sampled once per tick period, so
+  // the true ranges and safety violations cover the downtime.
+  let offline: TimerHandle | undefined;
+  const sampleOffline = (): void => {
+    for (const id of encIds) recorder.recordOffline(id, clock.now(), world.truth(id));
+    offline = clock.setTimeout(sampleOffline, config.controller.tickMs);
+  };
+  const processDown = (state: 'down' | 'hung'): void => {
+    recorder.processState(encIds, clock.now(), state);
+    offline?.cancel();
+    sampleOffline();
+  };
+  const processUp = (): void => {
+    offline?.cancel();
+    offline = undefined;
+  };
+
   let controller = build();
-  await drive(clock, controller.start());
-  o.onController?.(controller);
+  const started = drive(clock, controller.start());
 
   const faultWindows: SimulationResult['faultWindows'] = [];
   const endMono = o.days * 86_400_000;
@@ -144,33 +165,54 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     clock.setTimeout(() => {
       const window = { event: ev, from: clock.now(), to: null as number | null };
       faultWindows.push(window);
+      const { kind, ...fields } = ev.fault;
+      const index = recorder.recordInjection({
+        kind,
+        at: clock.now(),
+        mono: clock.monotonic(),
+        enclosure: ev.enclosure ?? null,
+        device: ev.device ?? null,
+        bus: null,
+        fields,
+        durationSeconds: ev.duration === undefined ? null : durationMs(ev.duration) / 1000,
+        touches: touchedComponents(config, ev),
+      });
+      const cleared = (): void => {
+        window.to = clock.now();
+        recorder.recordCleared(index, window.to);
+      };
       if (ev.fault.kind === 'crash-restart') {
         const downtime = durationMs(ev.fault.downtime);
         void (async () => {
+          await started;
           await controller.abandon();
           world.crashProcess();
+          processDown('down');
           await clock.sleep(downtime);
+          processUp();
           controller = build();
           await controller.start();
           o.onController?.(controller);
-          window.to = clock.now();
+          cleared();
         })();
         return;
       }
       if (ev.fault.kind === 'clock-jump') {
         clock.jumpWall(ev.fault.by * 1000);
-        window.to = clock.now();
+        cleared();
         return;
       }
       const clear = applyFault(world, config, ev);
       if (ev.duration !== undefined) {
         clock.setTimeout(() => {
           clear();
-          window.to = clock.now();
+          cleared();
         }, durationMs(ev.duration));
       }
     }, Math.max(0, at - clock.monotonic()));
   }
+  await started;
+  o.onController?.(controller);
 
   for (let t = STEP_MS; t <= endMono; t += STEP_MS) {
     await clock.runUntilMonotonic(t);

@@ -1,7 +1,10 @@
 import type { EnclosureSnapshot } from '../../src/control/snapshot.js';
 import { ActuatorStats, BandStats, ViolationTracker } from './metrics.js';
+import { ModeTimeline } from './mode-timeline.js';
+import { RecoveryWatch } from './recovery-watch.js';
 import { type ActuatorColumn, SeriesBuilder } from './series.js';
-import type { EnclosureReport, EnclosureSeries, FaultRecord, FeedRecord, RecorderEvent, RecoveryRecord } from './types.js';
+import { TrueRanges, type TruthSample } from './true-ranges.js';
+import type { EnclosureReport, EnclosureSeries, FaultRecord, FeedRecord, RecorderEvent, RecoveryRecord, TimelineMode } from './types.js';
 
 /**
  * Everything the recorder keeps for one enclosure: running figures (O(1) per tick), the
@@ -18,9 +21,14 @@ export class EnclosureRecord {
   private humidity = new BandStats();
   /** Per output: its running figures and its chart column, found with one lookup per tick. */
   private readonly actuators = new Map<string, { stats: ActuatorStats; column: ActuatorColumn }>();
-  private readonly overTemperature = new ViolationTracker('over-temperature', true);
-  private readonly underTemperature = new ViolationTracker('under-temperature', false);
-  private readonly overHumidity = new ViolationTracker('over-humidity', true);
+  private readonly overTemperature = new ViolationTracker('over-temperature', true, 'safety.maxC', 'air');
+  private readonly underTemperature = new ViolationTracker('under-temperature', false, 'safety.minC', 'air');
+  private readonly overHumidity = new ViolationTracker('over-humidity', true, 'safety.maxHumidityPct', 'humidity');
+  private readonly trueRanges = new TrueRanges();
+  private readonly timeline = new ModeTimeline();
+  readonly recovery = new RecoveryWatch();
+  /** The limits of the last tick, for samples taken while no controller ticks. */
+  private limits: EnclosureSnapshot['limits'] | null = null;
   private readonly series: SeriesBuilder;
   private readonly feeds: FeedRecord[] = [];
   private readonly faults: FaultRecord[] = [];
@@ -38,9 +46,15 @@ export class EnclosureRecord {
     this.series = new SeriesBuilder(bucketMs);
   }
 
-  /** One control tick: the snapshot (setpoints, limits, outputs, faults) and the true air state. */
-  add(snap: EnclosureSnapshot, airC: number, humidityPct: number): void {
+  /** One control tick: the snapshot (setpoints, limits, outputs, faults) and the true state. */
+  add(snap: EnclosureSnapshot, truth: TruthSample): void {
+    const airC = truth.airC;
+    const humidityPct = truth.humidityPct;
     this.name = snap.name;
+    this.limits = snap.limits;
+    this.trueRanges.add(snap.at, truth);
+    this.timeline.set(snap.at, snap.mode);
+    this.recovery.check(snap);
     this.ticks++;
     if (this.firstAt === null) this.firstAt = snap.at;
     this.lastAt = snap.at;
@@ -76,15 +90,33 @@ export class EnclosureRecord {
     }
   }
 
+  /**
+   * A true-state sample while no controller ticks (process down or hung), every tick period: the
+   * true ranges and safety violations go on (against the last tick's limits); nothing else.
+   */
+  addOffline(at: number, truth: TruthSample): void {
+    this.trueRanges.add(at, truth);
+    const lim = this.limits;
+    if (!lim) return;
+    this.overTemperature.add(at, truth.airC, lim.maxC, this.tickSeconds);
+    this.underTemperature.add(at, truth.airC, lim.minC, this.tickSeconds);
+    this.overHumidity.add(at, truth.humidityPct, lim.maxHumidityPct, this.tickSeconds);
+  }
+
+  /** The runner says the controller process is down or hung from wall ms `at` (until the next tick). */
+  setProcessState(at: number, state: Extract<TimelineMode, 'down' | 'hung'>): void {
+    this.timeline.set(at, state);
+  }
+
   /** A fault, feed or recovery reported by the caller. */
   addEvent(ev: RecorderEvent): void {
     if (ev.type === 'fault') this.addFault(ev.kind, ev.component, ev.at, ev.message);
-    else if (ev.type === 'feed') this.feeds.push({ actuatorId: ev.actuatorId, at: ev.at, reason: ev.reason });
+    else if (ev.type === 'feed') this.feeds.push({ actuatorId: ev.actuatorId, at: ev.at, reason: ev.reason, ...(ev.mono === undefined ? {} : { mono: ev.mono }) });
     else this.recoveries.push({ component: ev.component, detectedAt: ev.detectedAt, recoveredAt: ev.recoveredAt, ...(ev.action ? { action: ev.action } : {}) });
   }
 
-  /** The enclosure's figures so far. */
-  report(): EnclosureReport {
+  /** The enclosure's figures so far; the recorder attributes the faults (it knows the injected events). */
+  report(): Omit<EnclosureReport, 'faults' | 'falseAlarms'> & { faults: FaultRecord[] } {
     const end = this.lastAt === null ? 0 : this.lastAt + this.tickSeconds * 1000;
     const actuators: EnclosureReport['actuators'] = {};
     for (const [id, a] of this.actuators) actuators[id] = a.stats.result(this.tickSeconds);
@@ -106,6 +138,8 @@ export class EnclosureRecord {
         ...this.underTemperature.finish(end, this.tickSeconds),
         ...this.overHumidity.finish(end, this.tickSeconds),
       ].sort(byTime((v) => v.from)),
+      trueRanges: this.trueRanges.result(),
+      modeTimeline: this.timeline.result(end),
     };
   }
 

@@ -92,10 +92,14 @@ export class ViolationTracker {
   /**
    * @param kind what the condition means
    * @param higherIsWorse true for over- limits (worst = max), false for under- (worst = min)
+   * @param limitName the configuration key of the limit, e.g. `safety.maxC`
+   * @param node the true quantity watched, e.g. `air`
    */
   constructor(
     private readonly kind: SafetyViolation['kind'],
     private readonly higherIsWorse: boolean,
+    private readonly limitName?: string,
+    private readonly node?: string,
   ) {}
 
   /** One tick at wall ms `at`: `value` against `limit`. */
@@ -123,6 +127,15 @@ export class ViolationTracker {
   }
 
   private toViolation(o: { from: number; worst: number; limit: number; ticks: number }, to: number, tickSeconds: number): SafetyViolation {
-    return { kind: this.kind, from: o.from, to, worst: o.worst, limit: o.limit, seconds: o.ticks * tickSeconds };
+    return {
+      kind: this.kind,
+      from: o.from,
+      to,
+      worst: o.worst,
+      limit: o.limit,
+      seconds: o.ticks * tickSeconds,
+      ...(this.limitName === undefined ? {} : { limitName: this.limitName }),
+      ...(this.node === undefined ? {} : { node: this.node }),
+    };
   }
 }

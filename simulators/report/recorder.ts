@@ -1,7 +1,10 @@
 import type { EnclosureSnapshot } from '../../src/control/snapshot.js';
 import type { ControlEvent } from '../../src/control/types.js';
+import { attributeFaults } from './attribution.js';
 import { EnclosureRecord } from './enclosure-record.js';
-import type { RecorderEvent, SimReport } from './types.js';
+import { TickTimingStats } from './tick-timing.js';
+import type { TruthSample } from './true-ranges.js';
+import type { InjectedEvent, RecorderEvent, SimReport } from './types.js';
 
 /** How the recorder measures. */
 export interface SimRecorderOptions {
@@ -13,6 +16,8 @@ export interface SimRecorderOptions {
   temperatureBandC?: number;
   /** Chart series bucket, ms of wall time (default one simulated minute). */
   bucketMs?: number;
+  /** Tick-lateness verdict: the largest p99 lateness that still holds the period, ms (default 50). */
+  p99LatenessMaxMs?: number;
 }
 
 /** What the caller knows at the end of the run. */
@@ -39,17 +44,58 @@ export class SimRecorder {
   private readonly bandC: number;
   private readonly bucketMs: number;
   private readonly timezone: string;
+  private readonly injections: InjectedEvent[] = [];
+  private readonly timing: TickTimingStats;
+  private timed = false;
 
   constructor(options: SimRecorderOptions) {
+    this.timing = new TickTimingStats(options.tickMs, options.p99LatenessMaxMs);
     this.tickSeconds = options.tickMs / 1000;
     this.bandC = options.temperatureBandC ?? 1;
     this.bucketMs = options.bucketMs ?? 60_000;
     this.timezone = options.timezone ?? 'UTC';
   }
 
-  /** One control tick of one enclosure. `truth`: the physics' real air temperature (°C) and humidity (%RH). */
-  record(snapshot: EnclosureSnapshot, truth: { airC: number; humidityPct: number }): void {
-    this.recordFor(snapshot.enclosureId).add(snapshot, truth.airC, truth.humidityPct);
+  /**
+   * One control tick of one enclosure. `truth`: the physics' real air temperature (°C), humidity
+   * (%RH) and any other node it exposes (see {@link TruthSample}).
+   */
+  record(snapshot: EnclosureSnapshot, truth: TruthSample): void {
+    this.recordFor(snapshot.enclosureId).add(snapshot, truth);
+  }
+
+  /** A true-state sample of one enclosure while no controller ticks (down or hung), once per tick period. */
+  recordOffline(enclosureId: string, at: number, truth: TruthSample): void {
+    this.recordFor(enclosureId).addOffline(at, truth);
+  }
+
+  /** The controller process went down or hung at wall ms `at` (the next tick ends it), for these enclosures. */
+  processState(enclosureIds: readonly string[], at: number, state: 'down' | 'hung'): void {
+    for (const id of enclosureIds) this.recordFor(id).setProcessState(at, state);
+  }
+
+  /** The timing of one tick, monotonic ms (see `TickTiming` of the tick loop). */
+  recordTickTiming(t: { dueAt: number; startedAt: number; endedAt: number }): void {
+    this.timed = true;
+    this.timing.add(t);
+  }
+
+  /** An injected scenario event as applied; returns its index in the report's `injected` list. */
+  recordInjection(ev: Omit<InjectedEvent, 'clearedAt' | 'recovery'>): number {
+    this.injections.push({ ...ev, clearedAt: null, recovery: null });
+    return this.injections.length - 1;
+  }
+
+  /**
+   * Injected event `index` was cleared at wall ms `at` (its duration ended, or the process is back
+   * after a crash, power cut or hang): from here, every component it touched is watched until it
+   * is healthy again.
+   */
+  recordCleared(index: number, at: number): void {
+    const ev = this.injections[index];
+    if (!ev || ev.clearedAt !== null) return;
+    ev.clearedAt = at;
+    for (const [encId, components] of Object.entries(ev.touches.components)) this.recordFor(encId).recovery.watch(index, components, at);
   }
 
   /** A fault (deduplicated with the snapshot's active faults by kind, component and time), a feed or a recovery. */
@@ -65,6 +111,16 @@ export class SimRecorder {
     const lasts = records.map((r) => r.lastAt).filter((t): t is number => t !== null);
     const series: SimReport['series'] = {};
     for (const r of records) series[r.id] = r.chartSeries();
+    const injected = this.injections.map((ev, i) => {
+      if (ev.clearedAt === null) return { ...ev };
+      const recovery = Object.keys(ev.touches.components).flatMap((encId) => (this.records.get(encId)?.recovery.result(i) ?? []).map((r) => ({ enclosureId: encId, ...r })));
+      return { ...ev, recovery };
+    });
+    const enclosures = records.map((r) => {
+      const e = r.report();
+      const faults = attributeFaults(r.id, e.faults, injected, e.safetyViolations);
+      return { ...e, faults, falseAlarms: faults.filter((f) => f.falseAlarm) };
+    });
     return {
       timezone: this.timezone,
       startedAt: firsts.length ? Math.min(...firsts) : 0,
@@ -75,7 +131,9 @@ export class SimRecorder {
       wallSeconds: totals.wallSeconds,
       temperatureBandC: this.bandC,
       meta: totals.meta ?? {},
-      enclosures: records.map((r) => r.report()),
+      enclosures,
+      injected,
+      tickTiming: this.timed ? this.timing.result() : null,
       series,
     };
   }

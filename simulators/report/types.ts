@@ -1,4 +1,5 @@
 import type { ActuatorSnapshot } from '../../src/control/snapshot.js';
+import type { EnclosureMode } from '../../src/control/types.js';
 
 /**
  * Shapes of the simulation report. In memory every time is wall ms
@@ -30,7 +31,8 @@ export interface ActuatorMetrics {
 /** An event the caller hands to {@link SimRecorder.recordEvent}. Times are wall ms. */
 export type RecorderEvent =
   | { type: 'fault'; kind: string; component: string; at: number; message?: string }
-  | { type: 'feed'; actuatorId: string; at: number; reason: string }
+  /** `mono`: monotonic ms of the feed since the simulation start (differs from wall after a clock step). */
+  | { type: 'feed'; actuatorId: string; at: number; reason: string; mono?: number }
   | { type: 'recovery'; component: string; detectedAt: number; recoveredAt: number; action?: string };
 
 export interface FaultRecord {
@@ -40,10 +42,22 @@ export interface FaultRecord {
   message?: string;
 }
 
+/** A fault with its attribution (see `attribution.ts`). */
+export interface AttributedFault extends FaultRecord {
+  /** Index (in the report's `injected` list) of the event that caused it, `null` if none. */
+  event: number | null;
+  /** Seconds from that event's start to the fault, `null` if none. */
+  sinceEventSeconds: number | null;
+  /** No injected event touched the component and the physics does not confirm it. */
+  falseAlarm: boolean;
+}
+
 export interface FeedRecord {
   actuatorId: string;
   at: number;
   reason: string;
+  /** Monotonic ms since the simulation start, when the caller knew it. */
+  mono?: number;
 }
 
 export interface RecoveryRecord {
@@ -65,6 +79,76 @@ export interface SafetyViolation {
   worst: number;
   limit: number;
   seconds: number;
+  /** The configuration key of the limit (`safety.maxC`, `safety.minC`, `safety.maxHumidityPct`). */
+  limitName?: string;
+  /** The true quantity that broke it: `air` (°C) or `humidity` (%RH). */
+  node?: string;
+}
+
+/** True range of one physics node over the run (ticks and offline samples), with when it was reached. */
+export interface NodeRange {
+  unit: '°C' | '%RH';
+  min: number;
+  minAt: number;
+  max: number;
+  maxAt: number;
+}
+
+/**
+ * What kept the enclosure's control busy: a controller mode, or `down` (no controller process:
+ * crash, power cut, watchdog restart) or `hung` (the process exists but its event loop is stalled).
+ */
+export type TimelineMode = EnclosureMode | 'down' | 'hung';
+
+/** One interval of the mode timeline, wall ms; `to` of the last one is the end of the run. */
+export interface ModeInterval {
+  mode: TimelineMode;
+  from: number;
+  to: number;
+}
+
+/**
+ * The components an injected event touches, per enclosure id (see `touches.ts`); `all`: a
+ * process-level event touches every component, including controller-wide ones not listed.
+ */
+export interface Touches {
+  all: boolean;
+  scope: 'process' | 'room' | 'enclosure' | 'bus' | 'device';
+  components: Record<string, string[]>;
+}
+
+/** An injected scenario event as the runner applied it. Times are wall ms, `mono` monotonic ms. */
+export interface InjectedEvent {
+  kind: string;
+  at: number;
+  mono: number;
+  enclosure: string | null;
+  device: string | null;
+  bus: number | null;
+  /** The fault's own fields (everything but `kind`), as in the scenario. */
+  fields: Record<string, unknown>;
+  /** The scenario's duration, s; `null`: lasts to the end (or, for process kinds, see `clearedAt`). */
+  durationSeconds: number | null;
+  touches: Touches;
+  /** Wall ms the fault was cleared (device healthy again possible from here), `null` if never. */
+  clearedAt: number | null;
+  /** Per touched component: seconds from `clearedAt` until it was healthy and fault-free, `null` if never. */
+  recovery: Array<{ enclosureId: string; component: string; seconds: number | null }> | null;
+}
+
+/** Tick lateness and duration figures, monotonic ms (see `tick-timing.ts`). */
+export interface TickTimingFigures {
+  periodMs: number;
+  ticks: number;
+  lateness: { p50: number; p99: number; max: number };
+  duration: { p50: number; p99: number; max: number };
+  /** Ticks that took longer than one period. */
+  overruns: number;
+  /** Periods in which no tick started. */
+  skippedPeriods: number;
+  /** The criterion the verdict applies and whether the run met it. */
+  criterion: { p99LatenessMaxMs: number };
+  holds: boolean;
 }
 
 /** Per-enclosure part of the report. */
@@ -83,9 +167,14 @@ export interface EnclosureReport {
   humidity: QualityMetrics;
   actuators: Record<string, ActuatorMetrics>;
   feeds: FeedRecord[];
-  faults: FaultRecord[];
+  faults: AttributedFault[];
   recoveries: RecoveryRecord[];
   safetyViolations: SafetyViolation[];
+  /** The faults no injected event explains (the same entries as in `faults`). */
+  falseAlarms: AttributedFault[];
+  /** True min/max per physics node (`air`, `humidity`, `probe`, `heater.<id>`, ...). */
+  trueRanges: Record<string, NodeRange>;
+  modeTimeline: ModeInterval[];
 }
 
 /**
@@ -131,5 +220,9 @@ export interface SimReport {
   /** Anything the caller wants in the JSON: seed, config file, days, scenario. */
   meta: Record<string, unknown>;
   enclosures: EnclosureReport[];
+  /** Scenario events in the order they were applied. */
+  injected: InjectedEvent[];
+  /** Tick lateness, `null` when the caller measured none. */
+  tickTiming: TickTimingFigures | null;
   series: Record<string, EnclosureSeries>;
 }

@@ -108,9 +108,9 @@ describe('SimRecorder', () => {
     const v = rec.report({ wallSeconds: 1 }).enclosures[0].safetyViolations;
     expect(v).toEqual([
       // 36.0 is not above 36: the interval starts at tick 101.
-      { kind: 'over-temperature', from: START + 101 * S, to: START + 160 * S, worst: 36.59, limit: 36, seconds: 59 },
+      { kind: 'over-temperature', from: START + 101 * S, to: START + 160 * S, worst: 36.59, limit: 36, seconds: 59, limitName: 'safety.maxC', node: 'air' },
       // still open at the end: closes at the end of the last tick.
-      { kind: 'over-humidity', from: START + 200 * S, to: START + 300 * S, worst: 75, limit: 70, seconds: 100 },
+      { kind: 'over-humidity', from: START + 200 * S, to: START + 300 * S, worst: 75, limit: 70, seconds: 100, limitName: 'safety.maxHumidityPct', node: 'humidity' },
     ]);
   });
 
@@ -125,7 +125,8 @@ describe('SimRecorder', () => {
     rec.recordEvent('gecko', { type: 'recovery', component: 'air', detectedAt: START + 30 * S, recoveredAt: START + 42 * S, action: 'reset' });
     expect(recorderEventFromControl({ type: 'notice', message: 'x', at: 0 })).toBeNull();
     const e = rec.report({ wallSeconds: 1 }).enclosures[0];
-    expect(e.faults).toEqual([{ kind: 'thermal-runaway', component: 'heater', at: START + 10 * S, message: 'no rise' }]);
+    // No injected event and no true violation explains it: a false alarm.
+    expect(e.faults).toEqual([{ kind: 'thermal-runaway', component: 'heater', at: START + 10 * S, message: 'no rise', event: null, sinceEventSeconds: null, falseAlarm: true }]);
     expect(e.feeds).toEqual([{ actuatorId: 'feeder', at: START + 20 * S, reason: 'scheduled' }]);
     expect(e.recoveries).toEqual([{ component: 'air', detectedAt: START + 30 * S, recoveredAt: START + 42 * S, action: 'reset' }]);
   });
@@ -194,9 +195,9 @@ describe('report output', () => {
       for (const k of ['timeInBandPct', 'rmsError', 'maxAbove', 'maxBelow']) expect(typeof e[q][k]).toBe('number');
     }
     expect(e.actuators.heater).toMatchObject({ cycles: expect.any(Number), onTimePct: expect.any(Number), cyclesPerHour: expect.any(Number) });
-    expect(e.faults).toEqual([{ kind: 'sensor-stale', component: 'air', at: '2024-06-04T06:00:00.000Z' }]);
+    expect(e.faults).toEqual([{ kind: 'sensor-stale', component: 'air', at: '2024-06-04T06:00:00.000Z', event: null, sinceEventSeconds: null, falseAlarm: true }]);
     expect(e.recoveries).toEqual([{ component: 'air', detectedAt: '2024-06-04T06:00:00.000Z', recoveredAt: '2024-06-04T06:01:30.000Z', seconds: 90 }]);
-    expect(e.feeds).toEqual([{ actuatorId: 'mister', at: '2024-06-03T16:00:00.000Z', reason: 'manual' }]);
+    expect(e.feeds).toEqual([{ actuatorId: 'mister', at: '2024-06-03T16:00:00.000Z', monotonicSeconds: null, reason: 'manual' }]);
     expect(e.safetyViolations).toHaveLength(1);
     expect(e.safetyViolations[0]).toMatchObject({ kind: 'over-temperature', from: expect.stringMatching(isoRe), to: expect.stringMatching(isoRe) });
     expect(typeof e.warmUpSeconds).toBe('number');

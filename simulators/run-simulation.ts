@@ -6,7 +6,7 @@ import type { TickOutcome } from '../src/app/enclosure-runtime.js';
 import type { ControlEvent, EnclosureMode } from '../src/control/types.js';
 import type { RecoveryEvent } from '../src/supervisor/supervisor.js';
 import { SimRecorder } from './report/index.js';
-import { touchedComponents } from './report/touches.js';
+import { eventBus, touchedComponents } from './report/touches.js';
 import type { SimReport } from './report/types.js';
 import { type Scenario, type ScenarioEvent, durationMs } from './scenario.js';
 import { applyFault } from './fault-injector.js';
@@ -172,7 +172,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         mono: clock.monotonic(),
         enclosure: ev.enclosure ?? null,
         device: ev.device ?? null,
-        bus: null,
+        bus: eventBus(config, ev),
         fields,
         durationSeconds: ev.duration === undefined ? null : durationMs(ev.duration) / 1000,
         touches: touchedComponents(config, ev),

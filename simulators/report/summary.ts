@@ -33,6 +33,7 @@ function enclosureLines(e: EnclosureReport, band: number, when: (ms: number) => 
   lines.push(`  recoveries   ${list(e.recoveries, (r) => `${r.component} ${when(r.detectedAt)} -> ${duration((r.recoveredAt - r.detectedAt) / 1000)}`)}`);
   const unit = (k: string): string => (k === 'over-humidity' ? '%RH' : '°C');
   lines.push(`  safety       ${list(e.safetyViolations, (v) => `${v.kind} ${when(v.from)} for ${duration(v.seconds)}, worst ${fixed(v.worst)} ${unit(v.kind)}`)}`);
+  lines.push(`  false alarms ${list(e.falseAlarms, (f) => `${f.kind} ${f.component} at ${when(f.at)}`)}`);
   return lines;
 }
 
@@ -54,5 +55,9 @@ export function formatSummary(report: SimReport): string {
   const when = (ms: number): string => fmt.format(new Date(ms)).replace(',', '');
   const speed = report.wallSeconds > 0 ? `, ${Math.round(report.ticks / report.wallSeconds).toLocaleString('en-US')} ticks/s` : '';
   const head = `Simulated ${duration(report.simulatedSeconds)} (${report.ticks.toLocaleString('en-US')} ticks) in ${fixed(report.wallSeconds, 1)} s${speed}; times in ${report.timezone}.`;
-  return [head, ...report.enclosures.flatMap((e) => enclosureLines(e, report.temperatureBandC, when))].join('\n');
+  const t = report.tickTiming;
+  const timing = t
+    ? [`Tick lateness p50 ${fixed(t.lateness.p50)} / p99 ${fixed(t.lateness.p99)} / max ${fixed(t.lateness.max)} ms (period ${t.periodMs} ms, ${t.skippedPeriods} periods skipped): ${t.holds ? 'holds' : 'does not hold'} (p99 <= ${t.criterion.p99LatenessMaxMs} ms).`]
+    : [];
+  return [head, ...timing, ...report.enclosures.flatMap((e) => enclosureLines(e, report.temperatureBandC, when))].join('\n');
 }

@@ -25,8 +25,19 @@ import type { Touches } from './types.js';
 export interface TouchableEvent {
   enclosure?: string;
   device?: string;
-  bus?: number;
-  fault: { kind: string };
+  /** `bus`: an I2C bus number (`i2c-bus-stall`; without it, the bus of the event's device). */
+  fault: { kind: string; bus?: number };
+}
+
+/** The I2C bus an event acts on as a whole (`i2c-bus-stall`), `null` for any other event. */
+export function eventBus(config: Config, ev: TouchableEvent): number | null {
+  if (ev.fault.kind !== 'i2c-bus-stall') return null;
+  if (ev.fault.bus !== undefined) return ev.fault.bus;
+  const enc = config.enclosures.find((e) => e.id === (ev.enclosure ?? config.enclosures[0].id));
+  const s = enc?.sensors.find((x) => x.id === ev.device);
+  if (s?.type === 'bme280') return s.bus;
+  const a = enc?.actuators.find((x) => x.id === ev.device);
+  return (a && actuatorBus(a)) ?? null;
 }
 
 /** Process-level kinds: they act on the controller process, not on a device. */
@@ -93,17 +104,18 @@ export function touchedComponents(config: Config, ev: TouchableEvent): Touches {
     return result('room');
   }
   const enc = config.enclosures.find((e) => e.id === (ev.enclosure ?? config.enclosures[0].id)) ?? config.enclosures[0];
+  const bus = eventBus(config, ev);
+  if (bus !== null) {
+    for (const e of config.enclosures) {
+      for (const s of e.sensors) if (s.type === 'bme280' && s.bus === bus) addDevice(e, s.id, add);
+      for (const a of e.actuators) if (actuatorBus(a) === bus) addDevice(e, a.id, add);
+    }
+    return result('bus');
+  }
   if (ev.device !== undefined && kind !== 'operator') {
     addDevice(enc, ev.device, add);
     if (FLOAT_KINDS.has(kind)) add(enc.id, enc.sensors.map((s) => s.id));
     return result('device');
-  }
-  if (ev.bus !== undefined) {
-    for (const e of config.enclosures) {
-      for (const s of e.sensors) if (s.type === 'bme280' && s.bus === ev.bus) addDevice(e, s.id, add);
-      for (const a of e.actuators) if (actuatorBus(a) === ev.bus) addDevice(e, a.id, add);
-    }
-    return result('bus');
   }
   if (ONEWIRE_KINDS.has(kind)) {
     for (const e of config.enclosures) for (const s of e.sensors) if (s.type === 'ds18b20') addDevice(e, s.id, add);

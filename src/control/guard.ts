@@ -10,6 +10,7 @@ import { evaluateThermalRunaway, initialThermalRunawayState, type ThermalRunaway
 import type { GuardContext, InterlockOutcome, Restriction, TickInput } from './interlocks/types.js';
 import { evaluateUnderTemperature, initialUnderTemperatureState, type UnderTemperatureState } from './interlocks/under-temperature.js';
 import { evaluateWaterLevel } from './interlocks/water-level.js';
+import { evaluateWearLimits, initialWearState, type WearState } from './interlocks/wear-limits.js';
 import type { ControlEvent, Fault, FaultKind, Measurements, OutputPlan } from './types.js';
 
 export type { GuardContext } from './interlocks/types.js';
@@ -42,6 +43,8 @@ export interface GuardState {
   stuckRelay: StuckRelayState;
   /** On-time counters per actuator. */
   onTime: MaxOnTimeState;
+  /** Switching history for the wear and dosing limits (absent in state files written before them). */
+  wear?: WearState;
   /** Wall ms of the last acknowledgement, `null` if none. */
   lastAcknowledgedAt: number | null;
   /** Wall clock against monotonic time (clock-watch.ts); absent in states saved by older versions. */
@@ -61,6 +64,7 @@ export function initialGuardState(): GuardState {
     runaway: initialThermalRunawayState(),
     stuckRelay: initialStuckRelayState(),
     onTime: initialMaxOnTimeState(),
+    wear: initialWearState(),
     lastAcknowledgedAt: null,
     clock: initialClockWatchState(),
   };
@@ -109,8 +113,9 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   const sensors = evaluateSensorFallback(input, state.sensorFallback);
   const onTime = evaluateMaxOnTime(input, state.onTime);
   const water = evaluateWaterLevel(input);
+  const wear = evaluateWearLimits(input, state.wear);
   // Severity order: the first restriction of an output gives its reason.
-  const outcomes = [over, stuck, runaway, sensors, onTime, water, under];
+  const outcomes = [over, stuck, runaway, sensors, onTime, water, under, wear];
 
   const latched = latchFaults(state.latched, collect(outcomes, (o) => o.latch));
   const heatLockout = hasHeatLockout(latched);
@@ -135,6 +140,7 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
     stuckRelay: stuck.state,
     onTime: onTime.state,
     clock: clock.state,
+    wear: wear.state,
   };
   return { outputs, state: next, faults, events, heatLockout, clock: clock.verdict };
 }

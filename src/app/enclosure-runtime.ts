@@ -14,9 +14,11 @@ import type { Clock } from '../hal/clock.js';
 import type { StateDocument } from '../store/state-document.js';
 import type { EnclosureDevices } from './build-devices.js';
 import { feedingOf, initialEnclosurePersisted, type EnclosurePersisted, type PersistedState } from './enclosure-state.js';
+import type { CommandResult } from '../telemetry/sink.js';
+import { outputOutcome } from './command-outcomes.js';
 
-/** Result of an operator command (CLI socket or MQTT). */
-export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
+/** Result of an operator command (CLI socket or MQTT), with its later outcome when there is one. */
+export type { CommandResult } from '../telemetry/sink.js';
 
 /** What one tick produced. */
 export interface TickOutcome {
@@ -59,6 +61,11 @@ export class EnclosureRuntime {
   private mode: EnclosureMode = 'normal';
   private lastSnapshot: EnclosureSnapshot | undefined;
   private manualFeedAt: number | undefined;
+  /** Operator requests so far (a later one supersedes an earlier one), and the last manual feed's outcome. */
+  private requests = 0;
+  private readonly outputRequest = new Map<string, number>();
+  private feedOutcome: { request: number; result: CommandResult } | undefined;
+  private feedRequest = 0;
   private readonly feeds = new Set<Promise<void>>();
   private readonly schedules = new Map<string, FeedSchedule>();
   private lastGuardPersist = Number.NEGATIVE_INFINITY;
@@ -252,7 +259,10 @@ export class EnclosureRuntime {
       if (decision.action === 'skip') {
         if (decision.final) {
           if (decision.slot !== null) this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordSkip(state, decision.slot as number) } }));
-          else this.manualFeedAt = undefined;
+          else {
+            this.manualFeedAt = undefined;
+            this.feedOutcome = { request: this.feedRequest, result: { ok: false, outcome: 'skipped', reason: decision.reason } };
+          }
           events.push({ type: 'feed-skipped', actuatorId: id, at: now, reason: decision.reason });
         } else {
           const key = `${decision.slot}:${decision.reason}`;
@@ -265,7 +275,10 @@ export class EnclosureRuntime {
       }
       // Persist BEFORE the feeder moves: a crash mid-feed must never cause a second feed.
       this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone, runMs) } }));
-      if (decision.reason === 'manual') this.manualFeedAt = undefined;
+      if (decision.reason === 'manual') {
+        this.manualFeedAt = undefined;
+        this.feedOutcome = { request: this.feedRequest, result: { ok: true, outcome: 'fed', detail: `fed by ${id}` } };
+      }
       events.push({ type: 'feed', actuatorId: id, at: now, reason: decision.reason });
       const run = feeder.dispense().then((ok) => {
         if (!ok) this.o.onEvent?.({ type: 'notice', message: `feed cycle of ${id} failed; feeder disabled until healthy`, at: this.o.clock.now() });
@@ -335,14 +348,22 @@ export class EnclosureRuntime {
     if (!this.o.devices.actuators.has(actuatorId)) return { ok: false, reason: `no output "${actuatorId}" in enclosure "${this.id}"` };
     if (this.persisted().operator.mode !== 'manual') return { ok: false, reason: 'manual output control needs manual mode' };
     this.persist((p) => ({ ...p, operator: { ...p.operator, manualOutputs: { ...p.operator.manualOutputs, [actuatorId]: on } } }));
-    return { ok: true, detail: `${actuatorId} ${on ? 'on' : 'off'} requested (still under the safety interlocks)` };
+    const request = ++this.requests;
+    this.outputRequest.set(actuatorId, request);
+    const settle = outputOutcome(actuatorId, on, () => this.o.devices.actuators.get(actuatorId)?.state(), () => this.outputRequest.get(actuatorId) === request);
+    return { ok: true, outcome: 'accepted', detail: `${actuatorId} ${on ? 'on' : 'off'} requested (still under the safety interlocks and wear limits)`, settle };
   }
 
   feedNow(): CommandResult {
     if (this.o.devices.feeders.size === 0) return { ok: false, reason: `enclosure "${this.id}" has no feeder` };
     if (!this.o.enc.climate.feeding) return { ok: false, reason: 'the profile has no feeding section (limits unknown)' };
     this.manualFeedAt = this.o.clock.now();
-    return { ok: true, detail: 'feed requested; limits and pre-feed checks apply at the next tick' };
+    const request = ++this.feedRequest;
+    const settle = (): CommandResult | null => {
+      if (this.feedRequest !== request) return { ok: false, outcome: 'superseded', reason: 'a later feed request replaced this one' };
+      return this.feedOutcome?.request === request ? this.feedOutcome.result : null;
+    };
+    return { ok: true, outcome: 'accepted', detail: 'feed requested; limits and pre-feed checks apply at the next tick', settle };
   }
 
   /** Acknowledges latched faults; returns what was cleared. */

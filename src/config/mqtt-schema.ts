@@ -8,6 +8,10 @@ const TopicPrefix = z
   .regex(/^[^+#/\u0000][^+#\u0000]*$/, 'no "+", "#" or leading "/" in a topic prefix')
   .refine((s) => !s.endsWith('/'), 'no trailing "/"');
 
+/** Command kinds, as named in `mqtt.allowedCommands` (the first level after `cmd/`). */
+export const COMMAND_KINDS = ['mode', 'setpoint', 'output', 'feed', 'acknowledge'] as const;
+export type CommandKind = (typeof COMMAND_KINDS)[number];
+
 /** Milliseconds, at least 100 ms, at most one day. */
 const Ms = z.number().int().min(100).max(24 * 3600 * 1000);
 
@@ -46,8 +50,13 @@ export const MqttSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-" only (1..64)')
       .optional(),
-    /** 4 = MQTT 3.1.1 (default, every broker), 5 = MQTT 5. */
-    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+    /**
+     * 4 = MQTT 3.1.1, 5 = MQTT 5. Absent: MQTT 5, falling back to 3.1.1 when the broker refuses
+     * the protocol version. Only MQTT 5 (subscription option "retain as published") tells a
+     * retained command published while the controller is connected from a fresh one; on 3.1.1
+     * only the retained copies replayed at subscription are recognised and refused.
+     */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
     /** Topic base: `<baseTopic>/<controller.id>/...`. */
     baseTopic: TopicPrefix.default('terrarium'),
     /** Home Assistant discovery prefix (HA MQTT options; default `homeassistant`). */
@@ -58,8 +67,15 @@ export const MqttSchema = z
     /** Name of the environment variable holding the password (e.g. `TERRARIUM_MQTT_PASSWORD`). */
     passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     tls: MqttTlsSchema.optional(),
-    /** Accept commands from MQTT (mode, setpoint override, outputs, feed, acknowledge). */
+    /** Accept commands from MQTT (mode, setpoint override, outputs, feed, acknowledge). `false`: none at all. */
     commandsEnabled: z.boolean().default(true),
+    /**
+     * Which command kinds are accepted when `commandsEnabled` (default all): `mode`, `setpoint`
+     * (override and clear), `output`, `feed`, `acknowledge`. E.g. `["acknowledge"]` for read-only
+     * telemetry plus acknowledging faults. Other kinds are answered "disabled" and Home Assistant
+     * gets no control for them.
+     */
+    allowedCommands: z.array(z.enum(COMMAND_KINDS)).default([...COMMAND_KINDS]),
     /**
      * Reconnect backoff: exponential from `minMs` doubling up to `maxMs`, full jitter. After an
      * authentication failure (CONNACK 4/5, MQTT 5 0x86/0x87) the next attempt waits

@@ -34,3 +34,13 @@ export function isAuthFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'number' && AUTH_FAILURE_CODES.has(code);
 }
+
+/**
+ * CONNACK codes that mean "this protocol version is not supported": MQTT 3.1.1 §3.2.2.3 return
+ * code 1 (unacceptable protocol version) and MQTT 5.0 §3.2.2.2 reason code 0x84 (unsupported
+ * protocol version). A broker that speaks only 3.1.1 answers an MQTT 5 CONNECT with one of them.
+ */
+export function isProtocolRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 1 || code === 0x84;
+}

@@ -46,7 +46,7 @@ export function buildClientOptions(
 
   const opts: IClientOptions = {
     clientId: mqtt.clientId ?? `terrarium-${controllerId}`,
-    protocolVersion: mqtt.protocolVersion,
+    protocolVersion: mqtt.protocolVersion ?? 5,
     keepalive: mqtt.keepaliveSeconds,
     connectTimeout: 10_000,
     reconnectPeriod: 0,
@@ -71,6 +71,16 @@ export function buildClientOptions(
     opts.rejectUnauthorized = mqtt.tls.rejectUnauthorized;
   }
   return opts;
+}
+
+/**
+ * True when a password file may be read by users other than its owner (any group or other
+ * permission bit), which `terrarium check` and the start-up log warn about; `false` when it is
+ * private or cannot be examined (the read error is reported where the file is read).
+ * @param statMode the file's `st_mode`
+ */
+export function readableByOthers(statMode: number): boolean {
+  return (statMode & 0o077) !== 0;
 }
 
 /** The URL without any user info, for logs. */

@@ -70,6 +70,12 @@ function idOf(json: unknown): string | undefined {
   return typeof id === 'string' && id.length <= 64 ? id : typeof id === 'number' && Number.isInteger(id) ? String(id) : undefined;
 }
 
+/** The sender's correlation `id` of a JSON payload, for answering a command refused before parsing (retained, disabled). */
+export function commandIdOf(payload: Buffer): string | undefined {
+  const d = decode(payload);
+  return 'json' in d ? idOf(d.json) : undefined;
+}
+
 /** Only an explicit `PRESS`: an empty payload (someone clearing a retained message) must never feed. */
 const isPress = (s: string): boolean => s.toUpperCase() === 'PRESS';
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 import { type Clock, type TimerHandle, withTimeout } from '../hal/clock.js';
 import type { Random } from '../resilience/random.js';
-import { authRetryDelay, fullJitterDelay, isAuthFailure } from './backoff.js';
+import { authRetryDelay, fullJitterDelay, isAuthFailure, isProtocolRefusal } from './backoff.js';
 import { MqttAuthError, MqttConnectionError } from './errors.js';
 
 /** Creates an MQTT.js client (`mqtt.connect`); injectable for tests. */
@@ -24,6 +24,11 @@ export interface LinkOptions {
   onMessage: (topic: string, payload: Buffer, retain: boolean) => void;
   /** After a connection that had succeeded is lost. */
   onDown: () => void;
+  /**
+   * True when the protocol version was not configured: a broker that refuses MQTT 5 is retried
+   * at once with MQTT 3.1.1, and that version is kept for this link's later attempts.
+   */
+  negotiateVersion?: boolean;
 }
 
 /** A connection that stayed up this long resets the backoff, ms; a broker that accepts and drops at once does not. */
@@ -50,6 +55,10 @@ export class MqttLink {
   private failedAttempts = 0;
   private lastConnectAt: number | null = null;
   private lastErrorAt: number | null = null;
+  /** Set once a broker refused MQTT 5 (with {@link LinkOptions.negotiateVersion}). */
+  private downgraded = false;
+  private protocolRefused = false;
+  private version: 4 | 5 = 4;
 
   constructor(private readonly opts: LinkOptions) {}
 
@@ -82,6 +91,11 @@ export class MqttLink {
     return this.connected;
   }
 
+  /** MQTT protocol level of the current (or next) connection: 5 or 4. */
+  protocolVersion(): 4 | 5 {
+    return this.version;
+  }
+
   /**
    * Hands a message to MQTT.js without waiting. `done` runs on PUBACK (QoS 1) or with an error
    * when the connection drops first.
@@ -94,11 +108,15 @@ export class MqttLink {
     return true;
   }
 
-  /** Subscribes with QoS 1 on the current connection; a refusal is logged and kept as `lastError`. */
-  subscribe(filters: string[]): void {
+  /**
+   * Subscribes with QoS 1 on the current connection; a refusal is logged and kept as `lastError`.
+   * `retainAsPublished` (MQTT 5 only) keeps the sender's retain flag on live deliveries.
+   */
+  subscribe(filters: string[], retainAsPublished = false): void {
     const client = this.client;
     if (!this.connected || !client || filters.length === 0) return;
-    client.subscribe(filters, { qos: 1 }, (err, granted) => {
+    const rap = retainAsPublished && this.protocolVersion() === 5;
+    client.subscribe(filters, rap ? { qos: 1, rap: true } : { qos: 1 }, (err, granted) => {
       if (err) this.recordError(new MqttConnectionError(`subscribe ${filters.join(', ')} failed`, { cause: err }));
       for (const g of granted ?? []) if (g.qos === 128) this.recordError(new MqttConnectionError(`subscription to ${g.topic} refused by the broker`));
     });
@@ -139,6 +157,8 @@ export class MqttLink {
     let clientOptions: IClientOptions;
     try {
       clientOptions = this.opts.clientOptions();
+      if (this.downgraded) clientOptions = { ...clientOptions, protocolVersion: 4 };
+      this.version = clientOptions.protocolVersion === 5 ? 5 : 4;
     } catch (e) {
       this.recordError(e);
       this.scheduleRetry();
@@ -172,7 +192,10 @@ export class MqttLink {
     });
     client.on('error', (err) => {
       if (gen !== this.generation) return;
-      if (isAuthFailure(err)) {
+      if (this.opts.negotiateVersion && !this.downgraded && isProtocolRefusal(err)) {
+        this.protocolRefused = true;
+        this.opts.log.info('broker refused MQTT 5: using MQTT 3.1.1 (retained commands published while connected cannot be recognised)');
+      } else if (isAuthFailure(err)) {
         this.authFailed = true;
         this.recordError(new MqttAuthError((err as { code: number }).code, `broker refused the login: ${err.message}`, { cause: err }));
       } else {
@@ -192,6 +215,11 @@ export class MqttLink {
         this.opts.onDown();
       } else {
         this.failedAttempts++;
+      }
+      if (this.protocolRefused && !this.downgraded) {
+        this.downgraded = true;
+        this.attempt();
+        return;
       }
       this.scheduleRetry();
     });

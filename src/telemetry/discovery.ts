@@ -1,4 +1,5 @@
 import type { Config, EnclosureConfig } from '../config/load.js';
+import type { CommandKind } from '../config/mqtt-schema.js';
 import { SWITCHABLE_KINDS, setpointBounds } from './commands.js';
 import type { TopicTree } from './topics.js';
 
@@ -15,6 +16,8 @@ export interface DiscoveryOptions {
   swVersion: string;
   /** Publish switches, number, select and buttons (off when `mqtt.commandsEnabled` is false). */
   commandsEnabled: boolean;
+  /** Command kinds accepted (`mqtt.allowedCommands`); default all when commands are enabled. */
+  allowedCommands?: ReadonlySet<CommandKind>;
 }
 
 /** `device.identifiers` of the controller; enclosure devices point at it with `via_device`. */
@@ -82,6 +85,7 @@ function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicT
   const onOff = (expr: string): Record<string, unknown> => ({ state_topic: st, value_template: `{{ 'ON' if ${expr} else 'OFF' }}`, payload_on: 'ON', payload_off: 'OFF' });
   const hasBme = enc.sensors.some((s) => s.type === 'bme280');
   const hasFeeder = enc.actuators.some((a) => a.kind === 'feeder');
+  const can = (kind: CommandKind): boolean => opts.commandsEnabled && (opts.allowedCommands?.has(kind) ?? true);
   const c: Record<string, Record<string, unknown>> = {};
 
   c.temperature = e('sensor', 'temperature', 'Temperature', { state_topic: st, value_template: '{{ value_json.temperatureC }}', device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement', suggested_display_precision: 1 });
@@ -100,21 +104,21 @@ function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicT
     if (a.kind === 'feeder') continue;
     const expr = `value_json.actuators['${a.id}'].on`;
     const key = `actuator_${a.id}`;
-    if (opts.commandsEnabled && SWITCHABLE_KINDS.has(a.kind)) {
+    if (can('output') && SWITCHABLE_KINDS.has(a.kind)) {
       c[key] = e('switch', key, label(a.id), { ...onOff(expr), state_on: 'ON', state_off: 'OFF', command_topic: topics.command(enc.id, 'output', a.id), retain: false, device_class: 'switch' });
     } else {
       c[key] = e('binary_sensor', key, label(a.id), { ...onOff(expr), device_class: a.kind === 'cutoff' ? 'power' : 'running' });
     }
   }
 
-  if (opts.commandsEnabled) {
+  if (can('mode')) c.control_mode = e('select', 'control_mode', 'Control mode', { state_topic: st, value_template: "{{ 'manual' if value_json.mode == 'manual' else 'auto' }}", command_topic: topics.command(enc.id, 'mode'), options: ['auto', 'manual'], retain: false });
+  if (can('setpoint')) {
     const b = setpointBounds(enc.climate);
-    c.control_mode = e('select', 'control_mode', 'Control mode', { state_topic: st, value_template: "{{ 'manual' if value_json.mode == 'manual' else 'auto' }}", command_topic: topics.command(enc.id, 'mode'), options: ['auto', 'manual'], retain: false });
     c.setpoint_override = e('number', 'setpoint_override', 'Setpoint override', { state_topic: st, value_template: '{{ value_json.setpointC }}', command_topic: topics.command(enc.id, 'setpoint'), min: b.minC, max: b.maxC, step: 0.5, mode: 'box', device_class: 'temperature', unit_of_measurement: '°C', retain: false });
     c.resume_schedule = e('button', 'resume_schedule', 'Resume scheduled setpoint', { command_topic: topics.command(enc.id, 'setpoint', 'clear'), payload_press: 'PRESS', retain: false, icon: 'mdi:calendar-clock' });
-    c.acknowledge = e('button', 'acknowledge', 'Acknowledge faults', { command_topic: topics.command(enc.id, 'acknowledge'), payload_press: 'PRESS', retain: false, icon: 'mdi:check-circle-outline' });
-    if (hasFeeder) c.feed = e('button', 'feed', 'Feed now', { command_topic: topics.command(enc.id, 'feed'), payload_press: 'PRESS', retain: false, icon: 'mdi:food-drumstick' });
   }
+  if (can('acknowledge')) c.acknowledge = e('button', 'acknowledge', 'Acknowledge faults', { command_topic: topics.command(enc.id, 'acknowledge'), payload_press: 'PRESS', retain: false, icon: 'mdi:check-circle-outline' });
+  if (can('feed') && hasFeeder) c.feed = e('button', 'feed', 'Feed now', { command_topic: topics.command(enc.id, 'feed'), payload_press: 'PRESS', retain: false, icon: 'mdi:food-drumstick' });
 
   return {
     topic: topics.discoveryDevice(objectId),

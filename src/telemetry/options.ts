@@ -36,6 +36,12 @@ export interface TelemetryStatus {
   commandsDropped: number;
   /** Connection attempts since start. */
   attempts: number;
+  /** Command counters since start (see `CommandHandler.stats`); absent when telemetry is not running. */
+  commands?: { received: number; rejected: number; applied: number; refused: number; queued: number; awaiting: number; dropped: number };
+  /** MQTT protocol level in use (5, or 4 after a broker refused 5 or when configured). */
+  protocolVersion?: 4 | 5;
+  /** Command kinds accepted (`[]`: commands off). */
+  allowedCommands?: string[];
 }
 
 /** Where the app keeps the outbox: `<controller.stateDir>/outbox.db`. */

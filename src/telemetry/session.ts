@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import mqtt from 'mqtt';
 import type { EnclosureConfig } from '../config/load.js';
-import type { MqttConfig } from '../config/mqtt-schema.js';
+import type { CommandKind, MqttConfig } from '../config/mqtt-schema.js';
 import type { EnclosureSnapshot } from '../control/snapshot.js';
 import { describeError } from '../errors.js';
 import { type TimerHandle, withTimeout } from '../hal/clock.js';
@@ -44,6 +44,7 @@ export class TelemetrySession {
   private lastStoreError: string | undefined;
   private loggedDropped = 0;
   private lastDropLogAt: number | null = null;
+  private readonly allowed: ReadonlySet<CommandKind>;
 
   /** Builds the parts (no I/O, no timers: `start()` connects). */
   constructor(
@@ -63,6 +64,7 @@ export class TelemetrySession {
       random,
       log,
       reconnect: m.reconnect,
+      negotiateVersion: m.protocolVersion === undefined,
       onConnect: () => this.onConnect(),
       onMessage: (topic, payload, retain) => this.onMessage(topic, payload, retain),
       onDown: () => {
@@ -75,12 +77,14 @@ export class TelemetrySession {
     this.drainer = new OutboxDrainer(outbox, link, log);
     this.snapshots = new SnapshotPublisher({ topics, clock, link, intervalMs, enqueueReading: (enc, payload, at) => this.onReading(enc, payload, at) });
     this.health = new HealthPublisher({ topics, clock, link, intervalMs });
-    const messages = buildDiscovery(config, topics, { swVersion: opts.swVersion ?? '0.1.0', commandsEnabled: m.commandsEnabled });
+    this.allowed = new Set(m.commandsEnabled ? m.allowedCommands : []);
+    const messages = buildDiscovery(config, topics, { swVersion: opts.swVersion ?? '0.1.0', commandsEnabled: this.allowed.size > 0, allowedCommands: this.allowed });
     this.discovery = new DiscoveryPublisher({ messages, topics, link, outbox, clock, log });
     this.commands = new CommandHandler({
       topics,
       enclosures: new Map<string, EnclosureConfig>(config.enclosures.map((e) => [e.id, e])),
       defaultOverrideMinutes: m.setpointOverrideMinutes,
+      allowed: this.allowed,
       sink: opts.sink,
       clock,
       log,
@@ -125,13 +129,25 @@ export class TelemetrySession {
       this.lastStoreError = describeError(e);
     }
     const lastError = l.lastError ?? this.drainer.lastFailure() ?? this.lastStoreError;
-    return { connected: l.connected, ...(lastError ? { lastError } : {}), authFailed: l.authFailed, outboxPending: pending, outboxDropped: dropped, commandsDropped: this.commands.dropped(), attempts: l.attempts };
+    return {
+      connected: l.connected,
+      ...(lastError ? { lastError } : {}),
+      authFailed: l.authFailed,
+      outboxPending: pending,
+      outboxDropped: dropped,
+      commandsDropped: this.commands.dropped(),
+      attempts: l.attempts,
+      commands: this.commands.stats(),
+      protocolVersion: this.link.protocolVersion(),
+      allowedCommands: [...this.allowed],
+    };
   }
 
   async stop(): Promise<void> {
     this.haTimer?.cancel();
     this.haTimer = null;
     this.discovery.cancel();
+    this.commands.finish('controller stopping');
     if (this.link.isConnected()) {
       this.drainer.pump();
       try {
@@ -146,7 +162,9 @@ export class TelemetrySession {
 
   private onConnect(): void {
     this.drainer.reset();
-    this.link.subscribe([...(this.mqttConfig.commandsEnabled ? [this.topics.commandFilter] : []), this.topics.haStatus, this.topics.discoveryIndex]);
+    // Commands with "retain as published" (MQTT 5): a retained command is recognised even live.
+    if (this.allowed.size > 0) this.link.subscribe([this.topics.commandFilter], true);
+    this.link.subscribe([this.topics.haStatus, this.topics.discoveryIndex]);
     this.discovery.onConnect();
     this.republish(false);
     this.drainer.pump();

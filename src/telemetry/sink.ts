@@ -1,8 +1,14 @@
 /**
  * Answer of the app to one command. `detail`/`reason` are one human line, published on the
- * result topic and logged.
+ * result topic and logged. `outcome` names what happened (`applied`, `refused`, `fed`, `skipped`,
+ * `accepted`...; default `applied` for ok, `refused` otherwise).
+ *
+ * `settle`: when the outcome is only known after the control loop acted (an output switched or
+ * held off by an interlock, a feed done or skipped), the app returns `ok: true, outcome: 'accepted'`
+ * with a `settle` function. Telemetry calls it after every later tick until it returns the final
+ * result (`null`: not known yet), and publishes that as a second result with the same `id`/`ref`.
  */
-export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
+export type CommandResult = { ok: true; detail?: string; outcome?: string; settle?: () => CommandResult | null } | { ok: false; reason: string; outcome?: string };
 
 /**
  * What telemetry drives when a command arrives (implemented by the app). Called only from

@@ -16,7 +16,7 @@
  * | `<base>/<enc>/event` | no | 1 | faults, recoveries, feeds, phase and mode changes (outbox) |
  * | `<base>/<enc>/health` | yes | 1 | the enclosure's component health |
  * | `<base>/<enc>/cmd/...` | never | - | commands in (see `commands.ts`) |
- * | `<base>/<enc>/result` | no | 1 | one answer per command, with its `id` |
+ * | `<base>/<enc>/result` | no | 1 | one final answer per command message (plus an earlier `accepted` one when the outcome comes later) |
  */
 export class TopicTree {
   /** `<baseTopic>/<controllerId>`. */
@@ -80,14 +80,16 @@ export class TopicTree {
   }
 
   /**
-   * Splits a received command topic into the enclosure id and the path after `cmd/`.
+   * Splits a received command topic into the enclosure level and the path after `cmd/`, for every
+   * topic {@link commandFilter} matches: `<base>/<enc>/cmd` gives an empty path, `<base>//cmd/x` an
+   * empty enclosure id (both answered, as refusals).
    * @returns `null` when the topic is not under {@link commandFilter}
    */
   parseCommand(topic: string): { enclosureId: string; path: string[] } | null {
     const prefix = `${this.base}/`;
     if (!topic.startsWith(prefix)) return null;
     const parts = topic.slice(prefix.length).split('/');
-    if (parts.length < 3 || parts[1] !== 'cmd' || parts[0] === '') return null;
+    if (parts.length < 2 || parts[1] !== 'cmd') return null;
     return { enclosureId: parts[0], path: parts.slice(2) };
   }
 

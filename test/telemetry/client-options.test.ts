@@ -23,7 +23,7 @@ const mqtt = (over: Record<string, unknown>) => MqttSchema.parse({ url: 'mqtts:/
 describe('MQTT client options', () => {
   it('fix the reconnect, queue and LWT choices, and default the client id from the controller id', () => {
     const o = buildClientOptions(mqtt({}), 'terra01', 'terrarium/terra01/availability', '/cfg', secrets());
-    expect(o).toMatchObject({ clientId: 'terrarium-terra01', protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, queueQoSZero: false, clean: true });
+    expect(o).toMatchObject({ clientId: 'terrarium-terra01', protocolVersion: 5, keepalive: 30, reconnectPeriod: 0, queueQoSZero: false, clean: true });
     expect(o.will).toEqual({ topic: 'terrarium/terra01/availability', payload: Buffer.from('offline'), qos: 1, retain: true });
     expect(o.password).toBeUndefined();
   });
@@ -58,10 +58,10 @@ describe('mqtt config schema', () => {
   it('applies the documented defaults', () => {
     expect(MqttSchema.parse({ url: 'mqtt://127.0.0.1' })).toEqual({
       url: 'mqtt://127.0.0.1',
-      protocolVersion: 4,
       baseTopic: 'terrarium',
       discoveryPrefix: 'homeassistant',
       commandsEnabled: true,
+      allowedCommands: ['mode', 'setpoint', 'output', 'feed', 'acknowledge'],
       reconnect: { minMs: 1000, maxMs: 60_000, authFailureMs: 600_000 },
       keepaliveSeconds: 30,
       outbox: { maxRows: 100_000, maxAgeHours: 168 },

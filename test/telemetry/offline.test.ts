@@ -81,7 +81,7 @@ describe('telemetry against a broker that refuses the login', { timeout: 30_000 
     const log = pino({ level: 'trace' }, { write: (s: string) => void (logs += s) });
     const clients: MqttClient[] = [];
     const t = new Telemetry({
-      config: testConfig({ url: h.url, username: 'keeper', passwordEnv: 'TERRA_TEST_PW', reconnect: { minMs: 1000, maxMs: 30_000, authFailureMs: 600_000 } }),
+      config: testConfig({ url: h.url, protocolVersion: 4, username: 'keeper', passwordEnv: 'TERRA_TEST_PW', reconnect: { minMs: 1000, maxMs: 30_000, authFailureMs: 600_000 } }),
       clock,
       random: new SeededRandom(3),
       log,

@@ -17,6 +17,8 @@ import { initialFeedingState } from '../control/feeding.js';
 import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, type PersistedState } from './enclosure-state.js';
 import { EnclosureRuntime, type CommandResult, type TickOutcome } from './enclosure-runtime.js';
 import { TickLoop, type TickTiming } from './tick-loop.js';
+import { finalSnapshot } from './telemetry.js';
+import type { TelemetryStatus } from '../telemetry/options.js';
 import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
 
 
@@ -32,6 +34,8 @@ export interface TelemetryPort {
   drainCommands(max: number): number;
   /** Health of the broker link. */
   health?(): ComponentHealth[];
+  /** Broker, outbox and command figures for `terrarium status`. */
+  status?(): TelemetryStatus;
   stop(): Promise<void>;
 }
 
@@ -263,16 +267,28 @@ export class Controller {
     await this.supervisor.stop();
   }
 
-  /** Stops in reverse start order: tick loop, supervisor, telemetry (publishes offline), enclosures (outputs safe). */
+  /** Broker, outbox and command figures (`undefined` without telemetry). */
+  telemetryStatus(): TelemetryStatus | undefined {
+    return this.telemetry?.status?.();
+  }
+
+  /**
+   * Stops: tick loop, supervisor, enclosures (outputs safe), then telemetry: the final state
+   * (heater off) is published before `offline`, so the retained state tells the truth.
+   */
   async stop(): Promise<void> {
     await this.loop.stop();
     await this.supervisor.stop();
+    for (const rt of this.runtimes.values()) await rt.stop();
     try {
+      for (const rt of this.runtimes.values()) {
+        const s = finalSnapshot(rt, this.o.hardware.clock.now());
+        if (s) this.telemetry?.publishSnapshot(s);
+      }
       await this.telemetry?.stop();
     } catch (e) {
       this.o.log.warn({ err: describeError(e) }, 'telemetry stop failed');
     }
-    for (const rt of this.runtimes.values()) await rt.stop();
     this.o.log.info('controller stopped; outputs in their safe state');
   }
 }

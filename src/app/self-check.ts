@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { mqttAccessChecks } from '../telemetry/access-check.js';
 import { connect } from 'node:net';
 import type { Config } from '../config/load.js';
 import { isClockPlausible } from '../control/clock-plausibility.js';
@@ -116,7 +117,7 @@ export async function selfCheck(config: Config, hw: Hardware): Promise<CheckResu
   const now = clock.now();
   results.push(isClockPlausible(now, CLOCK_PLAUSIBLE_AFTER) ? { item: 'clock', verdict: 'ok', detail: new Date(now).toISOString() } : { item: 'clock', verdict: 'fail', detail: `${new Date(now).toISOString()} is before ${new Date(CLOCK_PLAUSIBLE_AFTER).toISOString()}: no RTC/NTP yet? (no feeding until it is plausible)` });
   results.push(stateDirCheck(config.controller.stateDir));
-  if (config.mqtt) results.push(await brokerCheck(clock, config.mqtt.url));
+  if (config.mqtt) results.push(await brokerCheck(clock, config.mqtt.url), ...mqttAccessChecks(config.mqtt, config.controller.id, config.file === '<inline>' ? process.cwd() : dirname(config.file)));
   return results;
 }
 

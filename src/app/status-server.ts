@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 
@@ -49,6 +49,8 @@ export class StatusServer {
       server.once('error', reject);
       server.listen(this.path, () => resolve());
     });
+    // Owner only: the socket acknowledges faults. (Node creates it with the process umask, 0755 typically.)
+    chmodSync(this.path, 0o600);
     server.on('error', (e) => this.log.warn({ err: describeError(e) }, 'status socket error'));
     this.server = server;
   }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
+import type { EnclosureRuntime } from './enclosure-runtime.js';
 import type { Config } from '../config/load.js';
 import type { Clock } from '../hal/clock.js';
 import type { Random } from '../resilience/random.js';
@@ -33,6 +35,7 @@ export function createTelemetry(config: Config, clock: Clock, log: Logger, rando
       publishEvent: (id, ev) => t?.publishEvent(id, ev),
       drainCommands: (n) => t?.drainCommands(n) ?? 0,
       health: () => (t ? [t.brokerHealth()] : []),
+      status: () => t?.status() ?? { connected: false, authFailed: false, outboxPending: 0, outboxDropped: 0, commandsDropped: 0, attempts: 0 },
       async stop() {
         try {
           await t?.stop();
@@ -42,4 +45,20 @@ export function createTelemetry(config: Config, clock: Clock, log: Logger, rando
       },
     };
   };
+}
+
+/**
+ * The enclosure's last snapshot with every output as it is now (after `stop()` drove them safe),
+ * stamped `now`: published before `offline` so the retained state does not show a heater on.
+ * @returns `undefined` before the first tick
+ */
+export function finalSnapshot(rt: EnclosureRuntime, now: number): EnclosureSnapshot | undefined {
+  const last = rt.snapshot();
+  if (!last) return undefined;
+  const actuators: Record<string, ActuatorSnapshot> = { ...last.actuators };
+  for (const [id, a] of rt.devices.actuators) {
+    const st = a.state();
+    actuators[id] = { ...actuators[id], on: st.on, ...(st.level === undefined ? {} : { level: st.level }), reason: st.reason };
+  }
+  return { ...last, at: now, actuators };
 }

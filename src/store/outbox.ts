@@ -1,3 +1,5 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../hal/clock.js';
 import { SqliteStoreError, openSqlite } from './sqlite.js';
@@ -44,7 +46,20 @@ interface Db {
   remove: Database.Statement<[number]>;
   getMeta: Database.Statement<[string]>;
   setMeta: Database.Statement<[string, string]>;
-  enqueueTx: (topic: string, payload: string, qos: number, retain: boolean, at: number) => number;
+  maxId: Database.Statement<[]>;
+  enqueueTx: (topic: string, payload: string | ((seq: number) => string), qos: number, retain: boolean, at: number) => number;
+}
+
+/**
+ * Creates `file` owner-only (0600) before SQLite opens it, and tightens an existing one and its
+ * `-wal`/`-shm` companions (SQLite gives those the database file's permissions): the outbox holds
+ * the enclosure's history and the Home Assistant discovery index, nothing for other users.
+ */
+function ownerOnly(file: string): void {
+  if (file === ':memory:') return;
+  mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 /**
@@ -62,6 +77,7 @@ export class Outbox {
   private handle: Db | null = null;
   private pendingCount = 0;
   private droppedCount = 0;
+  private seqCount = 0;
   private closed = false;
 
   constructor(
@@ -76,10 +92,12 @@ export class Outbox {
 
   /**
    * Appends a message. Drops rows beyond the age and row bounds in the same transaction.
+   * `payload` may be a function of the row's sequence number: the controller's message counter,
+   * +1 per stored row, kept in the same transaction (so it survives restarts and never repeats).
    * @returns the row id
    * @throws SqliteStoreError (disk full, I/O error, closed)
    */
-  enqueue(topic: string, payload: string, opts: { retain?: boolean; qos?: 0 | 1 | 2; at: number }): number {
+  enqueue(topic: string, payload: string | ((seq: number) => string), opts: { retain?: boolean; qos?: 0 | 1 | 2; at: number }): number {
     const h = this.db();
     try {
       return h.enqueueTx(topic, payload, opts.qos ?? 1, opts.retain ?? false, opts.at);
@@ -127,6 +145,22 @@ export class Outbox {
     return this.pendingCount;
   }
 
+  /** The last sequence number given to a row (0 before the first; persists across restarts). */
+  seq(): number {
+    this.db();
+    return this.seqCount;
+  }
+
+  /** The highest row id still waiting (0 when empty): rows up to it are the backlog at a (re)connect. */
+  lastId(): number {
+    const h = this.db();
+    try {
+      return (h.maxId.get() as { n: number | null }).n ?? 0;
+    } catch (e) {
+      throw this.wrap('cannot read', e);
+    }
+  }
+
   /** Rows dropped by the bounds since the database was created (persists across restarts). */
   dropped(): number {
     this.db();
@@ -159,6 +193,11 @@ export class Outbox {
   private db(): Db {
     if (this.handle) return this.handle;
     if (this.closed) throw new SqliteStoreError(this.file, 'outbox is closed');
+    try {
+      ownerOnly(this.file);
+    } catch (e) {
+      throw this.wrap('cannot create', e);
+    }
     const db = openSqlite(this.file);
     try {
       db.exec(SCHEMA);
@@ -171,10 +210,14 @@ export class Outbox {
         remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
         getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
         setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+        maxId: db.prepare('SELECT MAX(id) AS n FROM outbox'),
         enqueueTx: () => 0,
       };
-      h.enqueueTx = db.transaction((topic: string, payload: string, qos: number, retain: boolean, at: number) => {
-        const id = Number(h.insert.run(topic, payload, qos, retain ? 1 : 0, at).lastInsertRowid);
+      h.enqueueTx = db.transaction((topic: string, payload: string | ((seq: number) => string), qos: number, retain: boolean, at: number) => {
+        const seq = this.seqCount + 1;
+        const id = Number(h.insert.run(topic, typeof payload === 'string' ? payload : payload(seq), qos, retain ? 1 : 0, at).lastInsertRowid);
+        h.setMeta.run('seq', String(seq));
+        this.seqCount = seq;
         this.pendingCount += 1;
         this.pruneAgeLocked(h);
         const excess = this.pendingCount - this.opts.maxRows;
@@ -196,6 +239,8 @@ export class Outbox {
       this.pendingCount = (h.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
       const d = h.getMeta.get('dropped') as { value: string } | undefined;
       this.droppedCount = d ? Number(d.value) : 0;
+      const q = h.getMeta.get('seq') as { value: string } | undefined;
+      this.seqCount = q ? Number(q.value) : 0;
     } catch (e) {
       throw this.wrap('cannot read counters', e);
     }

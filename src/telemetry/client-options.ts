@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import type { MqttConfig } from '../config/mqtt-schema.js';
@@ -81,6 +81,23 @@ export function buildClientOptions(
  */
 export function readableByOthers(statMode: number): boolean {
   return (statMode & 0o077) !== 0;
+}
+
+/**
+ * A warning when `mqtt.passwordFile` can be read by other users (mode wider than 0600/0400),
+ * `null` when it is private, absent or cannot be examined (a missing file is reported when read).
+ * @param baseDir directory a relative path is resolved against (the config file's)
+ */
+export function passwordFileWarning(mqtt: Pick<MqttConfig, 'passwordFile'>, baseDir: string): string | null {
+  if (mqtt.passwordFile === undefined) return null;
+  const p = isAbsolute(mqtt.passwordFile) ? mqtt.passwordFile : resolve(baseDir, mqtt.passwordFile);
+  let mode: number;
+  try {
+    mode = statSync(p).mode;
+  } catch {
+    return null;
+  }
+  return readableByOthers(mode) ? `mqtt.passwordFile ${p} is readable by other users (mode ${(mode & 0o777).toString(8)}): chmod 600 it` : null;
 }
 
 /** The URL without any user info, for logs. */

@@ -266,7 +266,7 @@ export class CommandHandler {
       (r.ok ? this.done : this.rejections).record(enclosureId, command, text, { ref, ...(id !== undefined ? { id } : {}), outcome });
     }
     const now = this.deps.clock.now();
-    this.last.set(enclosureId, { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, text, at: now });
+    if (this.deps.enclosures.has(enclosureId)) this.last.set(enclosureId, { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, text, at: now });
     const body = { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, ...(r.ok ? (text ? { detail: text } : {}) : { reason: text }), enclosureId, at: iso(now) };
     this.deps.respond(enclosureId, body, qos);
   }

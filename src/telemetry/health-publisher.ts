@@ -22,7 +22,8 @@ const counterKey = (list: ComponentHealth[]): string => list.map((h) => `${h.cou
 export class HealthPublisher {
   private scopes = new Map<string | null, Scope>();
 
-  constructor(private readonly deps: { topics: TopicTree; clock: Clock; link: MqttLink; intervalMs: number }) {}
+  /** `seq`: the controller's message counter, stamped into every document (see `Outbox.seq`). */
+  constructor(private readonly deps: { topics: TopicTree; clock: Clock; link: MqttLink; intervalMs: number; seq?: () => number }) {}
 
   onHealth(list: ComponentHealth[]): void {
     const grouped = new Map<string | null, ComponentHealth[]>();
@@ -57,7 +58,7 @@ export class HealthPublisher {
 
   private publish(id: string | null, scope: Scope, key: string, now: number): void {
     if (!this.deps.link.isConnected()) return;
-    const sent = this.deps.link.publish(this.deps.topics.health(id), JSON.stringify(healthPayload(scope.list, this.deps.clock.now())), { qos: 1, retain: true });
+    const sent = this.deps.link.publish(this.deps.topics.health(id), JSON.stringify({ ...healthPayload(scope.list, this.deps.clock.now()), seq: this.deps.seq?.() ?? 0 }), { qos: 1, retain: true });
     if (!sent) return;
     scope.publishedKey = key;
     scope.publishedCounters = counterKey(scope.list);

@@ -7,6 +7,14 @@ import type { MqttLink } from './connection.js';
 export const DRAIN_WINDOW = 16;
 
 /**
+ * Marks a stored JSON payload as replayed backlog: `{"replayed":true,...}`. Anything else is
+ * returned unchanged.
+ */
+export function markReplayed(payload: string): string {
+  return payload.startsWith('{') && payload.length > 2 ? `{"replayed":true,${payload.slice(1)}` : payload;
+}
+
+/**
  * Drains the outbox in `id` order while the link is up: publishes up to {@link DRAIN_WINDOW} rows
  * with their stored QoS (1) and marks each sent on its PUBACK. When the link drops, rows in flight
  * stay in the outbox and the next connection starts again from the oldest unsent row, so nothing
@@ -20,6 +28,8 @@ export class OutboxDrainer {
   private scheduled = false;
   private failure: string | undefined;
   private waiters: Array<() => void> = [];
+  /** Rows up to this id were stored before the current connection: sent as replayed backlog. */
+  private backlogUpTo = 0;
 
   constructor(
     private readonly outbox: Outbox,
@@ -33,6 +43,18 @@ export class OutboxDrainer {
     this.inFlight.clear();
     this.lastSubmitted = 0;
     this.settle();
+  }
+
+  /**
+   * At a connect: every row already waiting is backlog (stored while the broker was away, or by an
+   * earlier run) and is published with `"replayed": true`; rows stored from now on are live.
+   */
+  markBacklog(): void {
+    try {
+      this.backlogUpTo = this.outbox.lastId();
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Resolves when the outbox is empty and nothing is in flight, or the link is down (for a bounded flush at stop). */
@@ -78,7 +100,8 @@ export class OutboxDrainer {
       for (const row of rows) {
         this.lastSubmitted = row.id;
         this.inFlight.add(row.id);
-        const sent = this.link.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => this.acked(gen, row.id, err));
+        const payload = row.id <= this.backlogUpTo ? markReplayed(row.payload) : row.payload;
+        const sent = this.link.publish(row.topic, payload, { qos: row.qos, retain: row.retain }, (err) => this.acked(gen, row.id, err));
         if (!sent) {
           this.inFlight.delete(row.id);
           return;

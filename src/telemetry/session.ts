@@ -6,7 +6,7 @@ import type { EnclosureSnapshot } from '../control/snapshot.js';
 import { describeError } from '../errors.js';
 import { type TimerHandle, withTimeout } from '../hal/clock.js';
 import type { ComponentHealth } from '../resilience/health-types.js';
-import { buildClientOptions, redactUrl } from './client-options.js';
+import { buildClientOptions, passwordFileWarning, redactUrl } from './client-options.js';
 import { CommandHandler } from './command-handler.js';
 import { MqttLink } from './connection.js';
 import { buildDiscovery } from './discovery.js';
@@ -45,6 +45,8 @@ export class TelemetrySession {
   private loggedDropped = 0;
   private lastDropLogAt: number | null = null;
   private readonly allowed: ReadonlySet<CommandKind>;
+  /** Enclosures whose state is republished after this drain (a command was answered). */
+  private readonly stateDirty = new Set<string>();
 
   /** Builds the parts (no I/O, no timers: `start()` connects). */
   constructor(
@@ -75,8 +77,9 @@ export class TelemetrySession {
     this.topics = topics;
     this.link = link;
     this.drainer = new OutboxDrainer(outbox, link, log);
-    this.snapshots = new SnapshotPublisher({ topics, clock, link, intervalMs, enqueueReading: (enc, payload, at) => this.onReading(enc, payload, at) });
-    this.health = new HealthPublisher({ topics, clock, link, intervalMs });
+    const seq = (): number => this.seq();
+    this.snapshots = new SnapshotPublisher({ topics, clock, link, intervalMs, enqueueReading: (enc, payload, at) => this.onReading(enc, payload, at), extra: (enc) => this.stateExtra(enc) });
+    this.health = new HealthPublisher({ topics, clock, link, intervalMs, seq });
     this.allowed = new Set(m.commandsEnabled ? m.allowedCommands : []);
     const messages = buildDiscovery(config, topics, { swVersion: opts.swVersion ?? '0.1.0', commandsEnabled: this.allowed.size > 0, allowedCommands: this.allowed });
     this.discovery = new DiscoveryPublisher({ messages, topics, link, outbox, clock, log });
@@ -88,12 +91,15 @@ export class TelemetrySession {
       sink: opts.sink,
       clock,
       log,
-      respond: (enc, result, qos) => link.publish(topics.result(enc), JSON.stringify(result), { qos, retain: false }),
+      respond: (enc, result, qos) => this.onResult(enc, result, qos),
     });
   }
 
   start(): void {
     this.opts.log.info({ url: redactUrl(this.mqttConfig.url), base: this.topics.base }, 'mqtt telemetry starting');
+    const config = this.opts.config;
+    const warning = passwordFileWarning(this.mqttConfig, config.file === '<inline>' ? process.cwd() : dirname(config.file));
+    if (warning) this.opts.log.warn(warning);
     this.link.start();
   }
 
@@ -107,11 +113,14 @@ export class TelemetrySession {
 
   event(enclosureId: string | null, event: { type: string; [k: string]: unknown }): void {
     const now = this.opts.clock.now();
-    this.store(this.topics.event(enclosureId), JSON.stringify(eventPayload(enclosureId, event, now)), now);
+    this.store(this.topics.event(enclosureId), eventPayload(enclosureId, event, now), now);
   }
 
   drain(max: number): number {
-    return this.commands.drain(max);
+    const n = this.commands.drain(max);
+    for (const enc of this.stateDirty) this.snapshots.republish(enc);
+    this.stateDirty.clear();
+    return n;
   }
 
   linkStatus(): ReturnType<MqttLink['status']> {
@@ -149,6 +158,8 @@ export class TelemetrySession {
     this.discovery.cancel();
     this.commands.finish('controller stopping');
     if (this.link.isConnected()) {
+      // The final state (outputs safe, when the app stopped them first) goes out before `offline`.
+      this.snapshots.republishAll();
       this.drainer.pump();
       try {
         await withTimeout(this.opts.clock, this.drainer.whenDrained(), STOP_FLUSH_MS, () => new MqttConnectionError(`outbox flush timed out after ${STOP_FLUSH_MS} ms`));
@@ -162,6 +173,7 @@ export class TelemetrySession {
 
   private onConnect(): void {
     this.drainer.reset();
+    this.drainer.markBacklog();
     // Commands with "retain as published" (MQTT 5): a retained command is recognised even live.
     if (this.allowed.size > 0) this.link.subscribe([this.topics.commandFilter], true);
     this.link.subscribe([this.topics.haStatus, this.topics.discoveryIndex]);
@@ -195,14 +207,36 @@ export class TelemetrySession {
     }
   }
 
-  private onReading(enclosureId: string, payload: string, at: number): void {
+  private onReading(enclosureId: string, payload: Record<string, unknown>, at: number): void {
     this.store(this.topics.readings(enclosureId), payload, at);
     this.publishStatus();
   }
 
-  private store(topic: string, payload: string, at: number): void {
+  /** The controller's message counter (the outbox's, persisted); 0 when the outbox cannot be read. */
+  private seq(): number {
     try {
-      this.opts.outbox.enqueue(topic, payload, { qos: 1, retain: false, at });
+      return this.opts.outbox.seq();
+    } catch {
+      return 0;
+    }
+  }
+
+  /** State document extras: the message counter, and the enclosure's last command result (Home Assistant's "Last command"). */
+  private stateExtra(enclosureId: string): Record<string, unknown> {
+    const r = this.commands.lastResult(enclosureId);
+    const lastCommand = r ? { ref: r.ref, ...(r.id !== undefined ? { id: r.id } : {}), command: r.command, ok: r.ok, final: r.final, outcome: r.outcome, text: r.text, at: iso(r.at), summary: `${r.command}: ${r.outcome}${r.text ? ` (${r.text})` : ''}`.slice(0, 250) } : null;
+    return { seq: this.seq(), lastCommand };
+  }
+
+  /** Publishes a command result, then the enclosure's state (the last command and, after a refusal, the real output states). */
+  private onResult(enclosureId: string, result: Record<string, unknown>, qos: 0 | 1): void {
+    this.link.publish(this.topics.result(enclosureId), JSON.stringify({ ...result, seq: this.seq() }), { qos, retain: false });
+    if (result.final === true && result.outcome !== 'rejected') this.stateDirty.add(enclosureId);
+  }
+
+  private store(topic: string, payload: Record<string, unknown>, at: number): void {
+    try {
+      this.opts.outbox.enqueue(topic, (seq) => JSON.stringify({ ...payload, seq }), { qos: 1, retain: false, at });
     } catch (e) {
       this.enqueueFailures++;
       this.lastStoreError = describeError(e);
@@ -227,7 +261,7 @@ export class TelemetrySession {
   private publishStatus(): void {
     if (!this.link.isConnected()) return;
     const s = this.status();
-    const doc = { at: iso(this.opts.clock.now()), outboxPending: s.outboxPending, outboxDropped: s.outboxDropped, commandsDropped: s.commandsDropped };
+    const doc = { at: iso(this.opts.clock.now()), seq: this.seq(), outboxPending: s.outboxPending, outboxDropped: s.outboxDropped, commandsDropped: s.commandsDropped, commands: s.commands };
     this.link.publish(this.topics.status, JSON.stringify(doc), { qos: 1, retain: true });
   }
 }

@@ -42,8 +42,10 @@ export class SnapshotPublisher {
       clock: Clock;
       link: MqttLink;
       intervalMs: number;
-      /** Stores a reading row (the caller handles outbox errors). */
-      enqueueReading: (enclosureId: string, payload: string, at: number) => void;
+      /** Stores a reading row (the caller stamps its sequence number and handles outbox errors). */
+      enqueueReading: (enclosureId: string, payload: Record<string, unknown>, at: number) => void;
+      /** Extra fields of the state document: the message counter and the last command result. */
+      extra?: (enclosureId: string) => Record<string, unknown>;
     },
   ) {}
 
@@ -57,11 +59,17 @@ export class SnapshotPublisher {
     slot.snap = s;
     if (slot.lastReadingAt === null || now - slot.lastReadingAt >= this.deps.intervalMs) {
       slot.lastReadingAt = now;
-      this.deps.enqueueReading(s.enclosureId, JSON.stringify(readingPayload(s)), s.at);
+      this.deps.enqueueReading(s.enclosureId, readingPayload(s), s.at);
     }
     if (!this.deps.link.isConnected()) return;
     const key = changeKey(s);
     if (key !== slot.publishedKey || slot.lastStateAt === null || now - slot.lastStateAt >= this.deps.intervalMs) this.publishState(slot, key, now);
+  }
+
+  /** Publishes the latest state of `enclosureId` now (e.g. after a refused command, so Home Assistant's switch flips back). */
+  republish(enclosureId: string): void {
+    const slot = this.slots.get(enclosureId);
+    if (slot && this.deps.link.isConnected()) this.publishState(slot, changeKey(slot.snap), this.deps.clock.monotonic());
   }
 
   /** Publishes the latest state of every enclosure (after a connect or a Home Assistant restart). */
@@ -71,7 +79,7 @@ export class SnapshotPublisher {
   }
 
   private publishState(slot: Slot, key: string, now: number): void {
-    const sent = this.deps.link.publish(this.deps.topics.state(slot.snap.enclosureId), JSON.stringify(statePayload(slot.snap)), { qos: 1, retain: true });
+    const sent = this.deps.link.publish(this.deps.topics.state(slot.snap.enclosureId), JSON.stringify({ ...statePayload(slot.snap), ...this.deps.extra?.(slot.snap.enclosureId) }), { qos: 1, retain: true });
     if (!sent) return;
     slot.publishedKey = key;
     slot.lastStateAt = now;

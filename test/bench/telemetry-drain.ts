@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +11,6 @@ import { SystemClock } from '../../src/hal/system-clock.js';
 import { SeededRandom } from '../../src/resilience/random.js';
 import { Outbox } from '../../src/store/outbox.js';
 import { outboxFile, outboxOptions, Telemetry } from '../../src/telemetry/telemetry.js';
-import { createSimStateDir } from '../../simulators/sim-state-dir.js';
 import { SimWorld } from '../../simulators/sim-world.js';
 import { startAedes } from '../telemetry/support/brokers.js';
 import { simulatedRaw, toConfig, withMqtt } from './configs.js';
@@ -77,7 +79,9 @@ const DRAIN_TICK_MS = 100;
  * how late ticks complete meanwhile.
  */
 export async function measureTelemetryDrain(): Promise<TelemetryDrain> {
-  const state = createSimStateDir('terrarium-bench-drain-');
+  // On a real disk: the config loader refuses state directories under /dev (e.g. /dev/shm).
+  const stateDirPath = mkdtempSync(join(tmpdir(), 'terrarium-bench-drain-'));
+  const state = { dir: stateDirPath, remove: () => rmSync(stateDirPath, { recursive: true, force: true }) };
   const broker = await startAedes();
   try {
     const raw = withMqtt(simulatedRaw(), { url: broker.url, publishIntervalSeconds: 1, commandsEnabled: false });

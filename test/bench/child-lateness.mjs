@@ -2,7 +2,9 @@
 // the real Controller on the simulated hardware in REAL time (SystemClock), as `terrarium run
 // --simulate` runs it, with every control-tick completion timed (performance.now()).
 //
-// Lateness of a tick = its completion time minus the time it was due. The tick loop keeps a fixed
+// Lateness of a tick = the time its decisions were applied (the tick ended) minus the time it was
+// due, from the tick loop's own timing hook (`onTickTiming`: dueAt, endedAt on the monotonic clock).
+// Without that hook (older builds) it is estimated from completion times: the tick loop keeps a fixed
 // grid (due times start + k * period; a tick that overran skips to the next grid point after it
 // completed), so the due time of tick i+1 is the first grid point after tick i completed. The grid's
 // origin is not observable from outside the loop: it is placed so that the most punctual tick of
@@ -33,10 +35,15 @@ async function ds18b20ReadMs() {
 const probeReadMs = await ds18b20ReadMs();
 
 const completions = [];
+const timings = [];
 const t0 = performance.now();
 let c0 = 0;
 let c1 = 0;
-const rig = await startRealTimeRig(config, () => completions.push(performance.now() - t0));
+const rig = await startRealTimeRig(
+  config,
+  () => completions.push(performance.now() - t0),
+  (t) => timings.push({ at: performance.now() - t0, late: t.endedAt - t.dueAt, startLate: t.startedAt - t.dueAt }),
+);
 await new Promise((resolve) => setTimeout(resolve, fromMs));
 c0 = cpuMs();
 await new Promise((resolve) => setTimeout(resolve, toMs - fromMs));
@@ -52,19 +59,24 @@ function latenesses(origin) {
   }
   return out;
 }
+const exact = timings.length > 0;
 let origin = completions[0] ?? 0;
-for (let k = 0; k < 5; k++) origin += Math.min(...latenesses(origin).filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late));
-const late = latenesses(origin).filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late).sort((a, b) => a - b);
+if (!exact) for (let k = 0; k < 5; k++) origin += Math.min(...latenesses(origin).filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late));
+const all = exact ? timings : latenesses(origin);
+const late = all.filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.late).sort((a, b) => a - b);
 const intervals = [];
 for (let i = 1; i < completions.length; i++) if (completions[i] >= fromMs && completions[i] <= toMs) intervals.push(completions[i] - completions[i - 1]);
 const q = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)] : Number.NaN);
 // Per-minute p99 (min and median across minutes).
 const perMinuteP99 = [];
 for (let m = fromMs; m + 60_000 <= toMs + 1; m += 60_000) {
-  const xs = latenesses(origin).filter((l) => l.at >= m && l.at < m + 60_000).map((l) => l.late).sort((a, b) => a - b);
+  const xs = all.filter((l) => l.at >= m && l.at < m + 60_000).map((l) => l.late).sort((a, b) => a - b);
   if (xs.length) perMinuteP99.push(q(xs, 0.99));
 }
+const startLate = exact ? timings.filter((l) => l.at >= fromMs && l.at <= toMs).map((l) => l.startLate).sort((a, b) => a - b) : [];
 result({
+  exact,
+  startP99Ms: exact ? q(startLate, 0.99) : null,
   ticks: late.length,
   periodMs: period,
   p50Ms: q(late, 0.5),

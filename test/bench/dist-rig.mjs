@@ -97,7 +97,7 @@ export async function startVirtualRig(config, { telemetry = 'none', onTick } = {
  * The real Controller on the simulated terrarium in REAL time (SystemClock): what `terrarium run
  * --simulate` runs, with an `onTick` hook for the lateness figure.
  */
-export async function startRealTimeRig(config, onTick) {
+export async function startRealTimeRig(config, onTick, onTickTiming) {
   const [{ Controller }, { silentLogger }, { SeededRandom }, { SimWorld }, { SystemClock }] = await Promise.all([
     dist('src/app/controller.js'),
     dist('src/app/logger.js'),
@@ -107,7 +107,7 @@ export async function startRealTimeRig(config, onTick) {
   ]);
   const clock = new SystemClock();
   const world = new SimWorld(config, clock);
-  const controller = new Controller({ config, hardware: world.hardware(), log: silentLogger(), random: new SeededRandom(config.hardware.sim.seed), onTick });
+  const controller = new Controller({ config, hardware: world.hardware(), log: silentLogger(), random: new SeededRandom(config.hardware.sim.seed), onTick, onTickTiming });
   await controller.start();
   return { clock, world, controller, stop: () => controller.stop() };
 }

@@ -29,9 +29,9 @@ export const FULL_PLAN: BenchPlan = {
   realTime: { fromS: 120, toS: 600, subS: 60 },
   rssAtS: 1800,
   speedRounds: 5,
-  speed1: { warmS: 3600, timedS: 12 * 3600 },
+  speed1: { warmS: 3600, timedS: 6 * 3600 },
   speed16: { warmS: 1800, timedS: 1800 },
-  floor: { warmS: 600, timedS: 86_400 },
+  floor: { warmS: 600, timedS: 6 * 3600 },
   leakDays: 7,
   qualityDays: 3,
 };

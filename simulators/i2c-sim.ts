@@ -16,6 +16,10 @@ export interface I2cDeviceModel {
    * (PCA9685 with MODE1.AI = 0), so every byte of the block hits the start register. Absent = always advances.
    */
   autoIncrement?(): boolean;
+  /** Optional: a plain read of `length` bytes without a register byte (register-less chips: PCF857x). */
+  receive?(length: number): Uint8Array;
+  /** Optional: a plain write without a register byte. */
+  send?(data: Uint8Array): void;
 }
 
 /**
@@ -200,6 +204,23 @@ export class SimI2cBus implements I2cBus {
     if (slot.fault !== null) await this.applyFault(address, slot);
     const step = slot.model.autoIncrement?.() === false ? 0 : 1;
     for (let i = 0; i < data.length; i++) slot.model.writeRegister((register + i * step) & 0xff, data[i]);
+  }
+
+  /** A plain read (no register byte) from a register-less chip; other devices reject with EIO. */
+  async receive(address: number, length: number): Promise<Uint8Array> {
+    const slot = this.begin(address, 0, length);
+    if (slot.fault !== null) await this.applyFault(address, slot);
+    if (!slot.model.receive) this.fail(address, slot, 'EIO', 'device does not support plain reads');
+    if (slot.fault?.kind === 'garbage') return Uint8Array.from({ length }, () => this.randomByte());
+    return slot.model.receive(length);
+  }
+
+  /** A plain write (no register byte) to a register-less chip; other devices reject with EIO. */
+  async send(address: number, data: Uint8Array): Promise<void> {
+    const slot = this.begin(address, 0, data.length);
+    if (slot.fault !== null) await this.applyFault(address, slot);
+    if (!slot.model.send) this.fail(address, slot, 'EIO', 'device does not support plain writes');
+    slot.model.send(data);
   }
 
   /** Counts a transfer and checks bus, address and arguments; returns the slot or throws its `I2cError`. */

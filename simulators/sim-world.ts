@@ -85,6 +85,12 @@ class SimBusHandle implements I2cBus {
   writeBlock(a: number, r: number, d: Uint8Array): Promise<void> {
     return this.closed ? this.closedError(a) : this.bus.writeBlock(a, r, d);
   }
+  receive(a: number, n: number): Promise<Uint8Array> {
+    return this.closed ? this.closedError(a) : this.bus.receive(a, n);
+  }
+  send(a: number, d: Uint8Array): Promise<void> {
+    return this.closed ? this.closedError(a) : this.bus.send(a, d);
+  }
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -7,6 +7,8 @@ export interface PromisifiedBusLike {
   writeByte(address: number, command: number, byte: number): Promise<void>;
   readI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }>;
   writeI2cBlock(address: number, command: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }>;
+  i2cRead(address: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }>;
+  i2cWrite(address: number, length: number, buffer: Buffer): Promise<{ bytesWritten: number; buffer: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,29 @@ class I2cBusHandle implements I2cBus {
     }
     return this.transfer(address, what, async () => {
       const { bytesWritten } = await this.shared.bus.writeI2cBlock(address, register, data.length, Buffer.from(data));
+      if (bytesWritten !== data.length) throw new I2cError('EIO', this.busNumber, address, `${what}: short write, wrote ${bytesWritten}`);
+    });
+  }
+
+  receive(address: number, length: number): Promise<Uint8Array> {
+    const what = `plain read of ${length} bytes`;
+    if (!Number.isInteger(length) || length < 1 || length > I2C_BLOCK_MAX) {
+      return Promise.reject(new I2cError('EINVAL', this.busNumber, address, `${what}: length must be 1..${I2C_BLOCK_MAX}`));
+    }
+    return this.transfer(address, what, async () => {
+      const { bytesRead, buffer } = await this.shared.bus.i2cRead(address, length, Buffer.alloc(length));
+      if (bytesRead !== length) throw new I2cError('EIO', this.busNumber, address, `${what}: short read, got ${bytesRead}`);
+      return new Uint8Array(buffer.subarray(0, length));
+    });
+  }
+
+  send(address: number, data: Uint8Array): Promise<void> {
+    const what = `plain write of ${data.length} bytes`;
+    if (data.length < 1 || data.length > I2C_BLOCK_MAX) {
+      return Promise.reject(new I2cError('EINVAL', this.busNumber, address, `${what}: length must be 1..${I2C_BLOCK_MAX}`));
+    }
+    return this.transfer(address, what, async () => {
+      const { bytesWritten } = await this.shared.bus.i2cWrite(address, data.length, Buffer.from(data));
       if (bytesWritten !== data.length) throw new I2cError('EIO', this.busNumber, address, `${what}: short write, wrote ${bytesWritten}`);
     });
   }

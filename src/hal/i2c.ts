@@ -14,6 +14,13 @@ export interface I2cBus {
   readBlock(address: number, register: number, length: number): Promise<Uint8Array>;
   /** Burst-writes `data` starting at `register`. */
   writeBlock(address: number, register: number, data: Uint8Array): Promise<void>;
+  /**
+   * Plain I2C read of `length` bytes with no register byte (Linux `I2C_RDWR`), for register-less
+   * chips such as the PCF8574/PCF8575 expanders. Absent on backends without plain transfers.
+   */
+  receive?(address: number, length: number): Promise<Uint8Array>;
+  /** Plain I2C write of `data` with no register byte (Linux `I2C_RDWR`). Absent with {@link receive}. */
+  send?(address: number, data: Uint8Array): Promise<void>;
   /** Releases the bus file. Further calls reject. Reopen with the backend to recover. */
   close(): Promise<void>;
 }

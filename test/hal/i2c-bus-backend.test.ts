@@ -68,6 +68,18 @@ class FakeI2c {
           buf.set(this.mem(a).subarray(r, r + n));
           return { bytesRead: n, buffer: buf };
         }),
+      i2cRead: (a, len, buf) =>
+        this.op(`i2cRead ${a} ${len}`, () => {
+          const n = len - this.shortBy;
+          buf.set(this.mem(a).subarray(0, n));
+          return { bytesRead: n, buffer: buf };
+        }),
+      i2cWrite: (a, len, buf) =>
+        this.op(`i2cWrite ${a} ${len}`, () => {
+          const n = len - this.shortBy;
+          this.mem(a).set(buf.subarray(0, n), 0);
+          return { bytesWritten: n, buffer: buf };
+        }),
       writeI2cBlock: (a, r, len, buf) =>
         this.op(`writeI2cBlock ${a} ${r} ${len}`, () => {
           const n = len - this.shortBy;
@@ -103,6 +115,16 @@ describe('I2cBusProvider', () => {
       'writeI2cBlock 64 6 4',
       'readI2cBlock 64 6 4',
     ]);
+  });
+
+  it('sends and receives plain bytes without a register for register-less chips (PCF8574)', async () => {
+    const fake = new FakeI2c();
+    const bus = await new I2cBusProvider({ load: async () => fake.module }).open(1);
+    await bus.send?.(0x20, Uint8Array.of(0xfe, 0x7f));
+    expect(Array.from((await bus.receive?.(0x20, 2)) ?? [])).toEqual([0xfe, 0x7f]);
+    expect(fake.calls).toEqual(['open 1', 'i2cWrite 32 2', 'i2cRead 32 2']);
+    fake.shortBy = 1;
+    await expect(bus.receive?.(0x20, 2)).rejects.toMatchObject({ errno: 'EIO' });
   });
 
   it('runs one transfer at a time on a bus, in call order, even across handles', async () => {

@@ -53,7 +53,7 @@ describe('PCF8574 / PCF8575 expanders (NXP data sheets)', () => {
     sim.setExternal(5, false);
     expect(await input.read()).toBe(false);
     await out.write(true);
-    expect(sent.at(-1)?.[0] & 0x20).toBe(0x20);
+    expect((sent.at(-1)?.[0] ?? 0) & 0x20).toBe(0x20);
     await expect(chip.openInput(6, 'down')).rejects.toBeInstanceOf(DriverArgumentError);
   });
 

@@ -25,9 +25,9 @@ export interface Service {
  * Starts the whole controller for `terrarium run`: hardware from the config (or forced
  * simulation), host health, the controller and its tick loop (telemetry when configured), the
  * local status socket, then readiness and the health-gated watchdog for systemd.
- * Stops in reverse order.
+ * Stops in reverse order. `socketPath`: the status socket's address (default `<stateDir>/terrarium.sock`).
  */
-export async function startService(o: { config: Config; clock: Clock; log: Logger; forceSim?: boolean }): Promise<Service> {
+export async function startService(o: { config: Config; clock: Clock; log: Logger; forceSim?: boolean; socketPath?: string }): Promise<Service> {
   const { config, clock, log } = o;
   const { hardware } = await createHardware(config, clock, { forceSim: o.forceSim });
   const runner = new NodeCommandRunner();
@@ -46,7 +46,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   const startedAt = clock.monotonic();
   await controller.start();
   const status = new StatusServer(
-    join(config.controller.stateDir, 'terrarium.sock'),
+    o.socketPath ?? join(config.controller.stateDir, 'terrarium.sock'),
     (req: StatusRequest) => {
       if (req.cmd === 'ack') {
         const ids = req.enclosureId ? [req.enclosureId] : config.enclosures.map((e) => e.id);

@@ -3,6 +3,11 @@ import { chmodSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 
+/** A Windows named pipe (`\\.\pipe\...`) has no file to remove. */
+function isNamedPipe(path: string): boolean {
+  return path.startsWith('\\\\.\\pipe\\');
+}
+
 /** Requests the local status socket understands: one JSON line in, one JSON line out. */
 export type StatusRequest = { cmd: 'status' } | { cmd: 'ack'; enclosureId?: string };
 
@@ -21,7 +26,7 @@ export class StatusServer {
   ) {}
 
   async start(): Promise<void> {
-    rmSync(this.path, { force: true });
+    if (!isNamedPipe(this.path)) rmSync(this.path, { force: true });
     const server = createServer((sock) => {
       let buf = '';
       sock.setEncoding('utf8');
@@ -60,7 +65,7 @@ export class StatusServer {
     this.server = undefined;
     if (!s) return;
     await new Promise<void>((resolve) => s.close(() => resolve()));
-    rmSync(this.path, { force: true });
+    if (!isNamedPipe(this.path)) rmSync(this.path, { force: true });
   }
 }
 

@@ -1,15 +1,15 @@
-import type { Config } from '../config/load.js';
 import type { PersistedState } from '../app/enclosure-state.js';
 import type { StatusReport } from '../app/status-report.js';
+import type { ControllerTarget } from './find-controller.js';
 
 const iso = (t: number | null | undefined): string => (t === null || t === undefined ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
 const num = (v: number | null | undefined, unit: string, digits = 1): string => (v === null || v === undefined ? '-' : `${v.toFixed(digits)} ${unit}`);
 
 /** Renders `terrarium status` for a person at the Pi's console. */
-export function formatStatus(config: Config, live: StatusReport | undefined, persisted: PersistedState): string {
+export function formatStatus(target: Pick<ControllerTarget, 'controllerId' | 'socket'>, live: StatusReport | undefined, persisted: PersistedState): string {
   const lines: string[] = [];
   if (!live) {
-    lines.push(`controller ${config.controller.id}: NOT RUNNING (no answer on ${config.controller.stateDir}/terrarium.sock)`);
+    lines.push(`controller ${target.controllerId}: NOT RUNNING (no answer on ${target.socket})`);
     for (const [id, e] of Object.entries(persisted.enclosures)) {
       lines.push(`enclosure ${id}: mode ${e.operator.mode}`);
       for (const f of e.guard.latched) lines.push(`  LATCHED ${f.kind} (${f.component}) since ${iso(f.at)}: ${f.message}`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { VERSION } from '../version.js';
 import { EXIT, reportFatal } from './exit.js';
 
 /** Parses a positive integer option or fails with exit code 2. */
@@ -17,7 +18,15 @@ function integer(v: string): number {
   return n;
 }
 
-const DEFAULT_CONFIG = process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json';
+/** Parses `--speed`: a number from 1 to 3600. */
+function speed(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1 || n > 3600) throw new InvalidArgumentError('must be a number from 1 to 3600');
+  return n;
+}
+
+/** Without --config: $TERRARIUM_CONFIG, else /etc/terrarium/config.json (see resolve-config.ts). */
+const CONFIG_HELP = 'configuration file (default: $TERRARIUM_CONFIG or /etc/terrarium/config.json)';
 
 /**
  * The `terrarium` command. Each subcommand resolves to an exit code:
@@ -26,15 +35,18 @@ const DEFAULT_CONFIG = process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.js
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('terrarium')
     .description('Terrarium controller: climate, lights, misting and feeding for Raspberry Pi terrariums')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();
 
   program
     .command('run')
-    .description('run the controller in real time')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .description('run the controller in real time (a live line per enclosure on a terminal, JSON logs otherwise)')
+    .option('-c, --config <file>', `${CONFIG_HELP}; with --simulate and no config: the built-in simulated terrarium`)
     .option('--simulate', 'force the simulated hardware backend, whatever the config says')
-    .action(async (opts: { config: string; simulate?: boolean }) => {
+    .option('--speed <n>', 'simulated hardware only: run simulated time n times faster than real time (1-3600)', speed)
+    .option('--json', 'fatal errors as JSON on stderr')
+    .action(async (opts: { config?: string; simulate?: boolean; speed?: number; json?: boolean }) => {
       const { runCommand } = await import('./run.js');
       setExit(await runCommand(opts));
     });
@@ -55,9 +67,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('check')
     .description('validate the configuration and probe every configured device; non-zero exit on any failure')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', `${CONFIG_HELP}; with --simulate and no config: the built-in simulated terrarium`)
     .option('--simulate', 'probe the simulated hardware instead')
-    .action(async (opts: { config: string; simulate?: boolean }) => {
+    .option('--json', 'fatal errors as JSON on stderr')
+    .action(async (opts: { config?: string; simulate?: boolean; json?: boolean }) => {
       const { checkCommand } = await import('./check.js');
       setExit(await checkCommand(opts));
     });
@@ -65,9 +78,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('status')
     .description('show health, mode, readings and recent faults of the running controller')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('--json', 'print JSON')
-    .action(async (opts: { config: string; json?: boolean }) => {
+    .option('-c, --config <file>', `${CONFIG_HELP}; without either: a controller announced in the runtime directory`)
+    .option('--json', 'print JSON (the same shape running or stopped; errors as JSON on stderr)')
+    .action(async (opts: { config?: string; json?: boolean }) => {
       const { statusCommand } = await import('./status.js');
       setExit(await statusCommand(opts));
     });
@@ -75,9 +88,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('ack')
     .description('acknowledge latched faults (all enclosures, or one)')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', `${CONFIG_HELP}; without either: a controller announced in the runtime directory`)
     .option('-e, --enclosure <id>', 'only this enclosure')
-    .action(async (opts: { config: string; enclosure?: string }) => {
+    .action(async (opts: { config?: string; enclosure?: string }) => {
       const { ackCommand } = await import('./ack.js');
       setExit(await ackCommand(opts));
     });
@@ -85,7 +98,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('safe-outputs')
     .description('drive every configured output to its safe (off) state without a running controller (systemd ExecStopPost)')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')
     .action(async (opts: { config: string }) => {
       const { safeOutputsCommand } = await import('./safe-outputs.js');
       setExit(await safeOutputsCommand(opts));
@@ -112,8 +125,20 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/**
+ * Output closed early (`terrarium check | head`): stop writing quietly instead of crashing on
+ * EPIPE. The command goes on to its end (a running controller keeps control and still stops safely).
+ */
+export function ignoreClosedPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(main\.(?:js|ts)|terrarium)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

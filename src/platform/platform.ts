@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, posix, resolve, win32 } from 'node:path';
 
 /** The file-system calls the platform layer needs; tests inject fakes that fail like Windows or macOS. */
 export interface PlatformFs {
@@ -38,6 +38,19 @@ export interface Platform {
   readonly shutdownSignals: readonly NodeJS.Signals[];
   /** An id that changes at every boot (Linux `/proc/sys/kernel/random/boot_id`), or undefined where none exists. */
   bootId(): string | undefined;
+  /**
+   * Per-user directory where running controllers announce themselves (see `registry.ts`):
+   * `$TERRARIUM_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/terrarium` (Linux, systemd), else
+   * `<temp>/terrarium-<uid>` (macOS: the per-user `$TMPDIR`; Windows: `%TEMP%`).
+   */
+  runtimeDir(): string;
+  /**
+   * Per-user state directory for a controller started without a configuration file
+   * (`terrarium run --simulate`): `$TERRARIUM_STATE_DIR`, else Linux `$XDG_STATE_HOME/terrarium`
+   * or `~/.local/state/terrarium`, macOS `~/Library/Application Support/terrarium`, Windows
+   * `%LOCALAPPDATA%\terrarium`.
+   */
+  userStateDir(): string;
 }
 
 /** Longest Unix socket path used as is, bytes: macOS `sun_path` holds 104 including the NUL (Linux 108). */
@@ -59,8 +72,13 @@ export function stateDirHash(stateDir: string): string {
  * @param o.fs file-system calls (default: node:fs)
  * @param o.tmp the temp directory for short socket paths (default: os.tmpdir())
  */
-export function createPlatform(o: { os?: NodeJS.Platform; fs?: PlatformFs; tmp?: string } = {}): Platform {
+export function createPlatform(o: { os?: NodeJS.Platform; fs?: PlatformFs; tmp?: string; env?: NodeJS.ProcessEnv; home?: string; uid?: number } = {}): Platform {
   const os = o.os ?? process.platform;
+  const env = o.env ?? process.env;
+  const tmp = o.tmp ?? tmpdir();
+  const home = o.home ?? homedir();
+  const uid = o.uid ?? (typeof process.getuid === 'function' ? process.getuid() : 0);
+  const pathJoin = os === 'win32' ? win32.join : posix.join;
   const fs: PlatformFs = o.fs ?? { openSync, fsyncSync, closeSync, readFileSync };
   const unsupported = DIR_FSYNC_UNSUPPORTED[os] ?? new Set<string>();
   return {
@@ -85,7 +103,7 @@ export function createPlatform(o: { os?: NodeJS.Platform; fs?: PlatformFs; tmp?:
       if (os === 'win32') return `\\\\.\\pipe\\terrarium-${stateDirHash(stateDir)}`;
       const path = join(resolve(stateDir), 'terrarium.sock');
       if (Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES) return path;
-      return join(o.tmp ?? tmpdir(), `terrarium-${stateDirHash(stateDir)}.sock`);
+      return join(tmp, `terrarium-${stateDirHash(stateDir)}.sock`);
     },
     shutdownSignals: os === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'],
     bootId(): string | undefined {
@@ -95,6 +113,17 @@ export function createPlatform(o: { os?: NodeJS.Platform; fs?: PlatformFs; tmp?:
       } catch {
         return undefined;
       }
+    },
+    runtimeDir(): string {
+      if (env.TERRARIUM_RUNTIME_DIR) return env.TERRARIUM_RUNTIME_DIR;
+      if (os === 'linux' && env.XDG_RUNTIME_DIR) return pathJoin(env.XDG_RUNTIME_DIR, 'terrarium');
+      return pathJoin(tmp, `terrarium-${uid}`);
+    },
+    userStateDir(): string {
+      if (env.TERRARIUM_STATE_DIR) return env.TERRARIUM_STATE_DIR;
+      if (os === 'win32') return pathJoin(env.LOCALAPPDATA ?? pathJoin(home, 'AppData', 'Local'), 'terrarium');
+      if (os === 'darwin') return pathJoin(home, 'Library', 'Application Support', 'terrarium');
+      return pathJoin(env.XDG_STATE_HOME ?? pathJoin(home, '.local', 'state'), 'terrarium');
     },
   };
 }

@@ -1,30 +1,8 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ensureDir } from '../platform/ensure-dir.js';
 import { createPlatform, type Platform } from '../platform/platform.js';
 import { StateStoreError } from './errors.js';
-
-/**
- * Creates `dir` and its missing parents, one `mkdir` per missing level: bounded by the path's
- * depth. (Node's `mkdirSync(dir, { recursive: true })` loops forever under /proc, where mkdir
- * answers ENOENT for a parent that exists.)
- * @throws NodeJS.ErrnoException when a level cannot be created
- */
-export function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); ) {
-    missing.push(d);
-    const parent = dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-}
 
 /**
  * Writes `text` to `file` so that after a power cut the file holds either the old or the new

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs terrarium-controller on a Raspberry Pi (Raspberry Pi OS / Debian Bookworm or Trixie).
+# Installs terrarium-controller on a Raspberry Pi (Raspberry Pi OS / Debian Bookworm or Trixie),
+# from a clone (after `npm ci && npm run build`, or with --build) or from the npm package
+# (`sudo "$(npm root -g)/terrarium-controller/systemd/install.sh"`).
 #
-#   sudo systemd/install.sh                 install or update from this checkout
+#   sudo systemd/install.sh                 install or update from this checkout or package
 #   sudo systemd/install.sh --dry-run       print what would be done, change nothing
 #   systemd/install.sh --prefix /tmp/root   install the files under a root dir, no root needed
 #                                           (skips apt, users, npm, systemctl and the check)
@@ -64,19 +66,26 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 # Runs a command, or only prints it in dry-run mode.
 run() { if [ "$DRY_RUN" = 1 ]; then printf '    would run: %s\n' "$*"; else "$@"; fi; }
 
-# install_file SRC DEST MODE: copies when content or mode differ; returns 0 when it changed something.
+# install_file SRC DEST MODE: copies when content or mode differ; sets INSTALLED=1 when it
+# changed something, else INSTALLED=0. Called as a plain command (not in an `if`), so `set -e`
+# stays in force inside and a failed copy stops the installer.
+INSTALLED=0
 install_file() {
   local src="$1" dest="$2" mode="$3"
+  INSTALLED=0
   if [ -f "$dest" ] && cmp -s "$src" "$dest"; then
-    [ "$(stat -c %a "$dest")" = "${mode#0}" ] && return 1
+    local have
+    have="$(stat -c %a "$dest")"
+    [ "$have" = "${mode#0}" ] && return 0
     [ "$DRY_RUN" = 1 ] || chmod "$mode" "$dest"
+    INSTALLED=1
     return 0
   fi
   if [ "$DRY_RUN" = 0 ]; then
     mkdir -p "$(dirname "$dest")"
     install -m "$mode" "$src" "$dest"
   fi
-  return 0
+  INSTALLED=1
 }
 
 # ensure_dir DIR MODE [OWNER:GROUP]
@@ -137,7 +146,7 @@ if [ "$SYSTEM" = 1 ]; then
   if [ "$node_major" -lt 20 ]; then
     candidate="$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ { print $2 }' | sed -E 's/^[0-9]+://; s/\..*//')"
     [ "${candidate:-0}" -ge 20 ] 2>/dev/null ||
-      die "Node.js >= 20 needed (have ${node_major}, apt offers ${candidate:-none}): add the NodeSource repository (https://github.com/nodesource/distributions), then rerun"
+      die "Node.js >= 20 needed (have ${node_major}, apt offers ${candidate:-none}): on Bookworm add the NodeSource repository as docs/install.md shows (https://github.com/nodesource/distributions), then rerun"
     missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
   fi
@@ -207,11 +216,12 @@ if [ "$BUILD" = 1 ] || [ ! -f "$SRC/dist/src/cli/main.js" ]; then
 fi
 ensure_dir "$APP" 0755 root:root
 app_changes=0
-managed=(package.json package-lock.json README.md dist config systemd hardware simulators/scenarios)
+managed=(package.json package-lock.json README.md LICENSE CHANGELOG.md dist config docs systemd hardware simulators/scenarios)
 while IFS= read -r rel; do
   mode=0644
   [ -x "$SRC/$rel" ] && mode=0755
-  if install_file "$SRC/$rel" "$APP/$rel" "$mode"; then app_changes=$((app_changes + 1)); fi
+  install_file "$SRC/$rel" "$APP/$rel" "$mode"
+  app_changes=$((app_changes + INSTALLED))
 done < <(cd "$SRC" && for m in "${managed[@]}"; do [ -e "$m" ] && find "$m" -type f; done | sort)
 # Files left from an older version of the app.
 while IFS= read -r rel; do
@@ -221,19 +231,42 @@ while IFS= read -r rel; do
 done < <(cd "$APP" 2>/dev/null && for m in "${managed[@]}"; do [ -e "$m" ] && find "$m" -type f; done | sort)
 if [ "$app_changes" -gt 0 ]; then did "updated $app_changes file(s) in $APP"; else ok "$APP is up to date"; fi
 
-step "Production dependencies (npm ci --omit=dev)"
+step "Production dependencies"
+# A clone has package-lock.json (npm ci, exact versions); the npm package does not ship one
+# (npm install --omit=dev from package.json). Either way the file's hash marks what is installed.
 LOCK_MARK="$APP/.package-lock.sha256"
+if [ -f "$SRC/package-lock.json" ]; then
+  LOCK_SRC="$SRC/package-lock.json"
+  NPM_INSTALL="npm ci --omit=dev --no-audit --no-fund"
+else
+  LOCK_SRC="$SRC/package.json"
+  NPM_INSTALL="npm install --omit=dev --no-audit --no-fund --no-package-lock"
+fi
 if [ "$SYSTEM" = 1 ]; then
-  want="$(sha256sum "$SRC/package-lock.json" | cut -d' ' -f1)"
-  if [ -d "$APP/node_modules" ] && [ "$(cat "$LOCK_MARK" 2>/dev/null)" = "$want" ]; then
-    ok "node_modules matches package-lock.json"
+  want="$(sha256sum "$LOCK_SRC")"
+  want="${want%% *}"
+  have="$(cat "$LOCK_MARK" 2>/dev/null || true)"
+  if [ -d "$APP/node_modules" ] && [ "$have" = "$want" ]; then
+    ok "node_modules matches $(basename "$LOCK_SRC")"
   else
-    run sh -c "cd '$APP' && npm ci --omit=dev --no-audit --no-fund"
+    run sh -c "cd '$APP' && $NPM_INSTALL"
     [ "$DRY_RUN" = 1 ] || printf '%s\n' "$want" >"$LOCK_MARK"
-    did "installed production dependencies"
+    did "installed production dependencies ($NPM_INSTALL)"
   fi
 else
-  skip "npm ci (prefix install)"
+  skip "npm install (prefix install)"
+fi
+
+step "terrarium on PATH"
+BIN="$PREFIX/usr/local/bin/terrarium"
+wrapper_tmp="$(mktemp)"
+trap 'rm -f "$wrapper_tmp" "${unit_tmp:-}"' EXIT
+printf '#!/bin/sh\n# terrarium-controller: installed by systemd/install.sh\nexec %s /opt/terrarium/dist/src/cli/main.js "$@"\n' "$NODE_BIN" >"$wrapper_tmp"
+if [ -e "$BIN" ] && ! grep -qs 'installed by systemd/install.sh' "$BIN"; then
+  ok "$BIN exists and is not ours (an npm global install?): left alone"
+else
+  install_file "$wrapper_tmp" "$BIN" 0755
+  if [ "$INSTALLED" = 1 ]; then did "installed $BIN"; else ok "$BIN is up to date"; fi
 fi
 
 step "Configuration /etc/terrarium/config.json"
@@ -249,9 +282,9 @@ ensure_dir "$STATE" 0750 terrarium:terrarium
 
 step "systemd unit"
 unit_tmp="$(mktemp)"
-trap 'rm -f "$unit_tmp"' EXIT
 sed "s#/usr/bin/node #$NODE_BIN #g" "$SRC/systemd/terrarium.service" >"$unit_tmp"
-if install_file "$unit_tmp" "$UNIT" 0644; then did "installed $UNIT"; UNIT_CHANGED=1; else ok "$UNIT is up to date"; fi
+install_file "$unit_tmp" "$UNIT" 0644
+if [ "$INSTALLED" = 1 ]; then did "installed $UNIT"; UNIT_CHANGED=1; else ok "$UNIT is up to date"; fi
 driver=libgpiod
 if [ -f "$ETC/config.json" ] && command -v node >/dev/null; then
   # shellcheck disable=SC2016
@@ -262,7 +295,8 @@ fi
 if [ "$driver" = unknown ]; then
   warn "$ETC/config.json is not valid JSON: sysfs GPIO drop-in left as it is (terrarium check will name the problem)"
 elif [ "$driver" = sysfs ]; then
-  if install_file "$SRC/systemd/sysfs-gpio.conf" "$DROPIN" 0644; then did "installed $DROPIN (sysfs GPIO backend)"; UNIT_CHANGED=1; else ok "$DROPIN is up to date"; fi
+  install_file "$SRC/systemd/sysfs-gpio.conf" "$DROPIN" 0644
+  if [ "$INSTALLED" = 1 ]; then did "installed $DROPIN (sysfs GPIO backend)"; UNIT_CHANGED=1; else ok "$DROPIN is up to date"; fi
 elif [ -f "$DROPIN" ]; then
   run rm -f "$DROPIN"
   did "removed $DROPIN (GPIO driver is $driver)"
@@ -281,7 +315,7 @@ step "terrarium check"
 if [ "$SYSTEM" = 0 ]; then
   skip "check (prefix install)"
 elif [ "$REBOOT" = 1 ]; then
-  skip "I2C/1-Wire were just enabled: reboot, then run: sudo -u terrarium $NODE_BIN $APP/dist/src/cli/main.js check --config $ETC/config.json"
+  skip "I2C/1-Wire were just enabled: reboot, then run: sudo -u terrarium terrarium check --config $ETC/config.json"
 elif [ "$DRY_RUN" = 1 ]; then
   printf '    would run: runuser -u terrarium -- %s %s/dist/src/cli/main.js check --config %s/config.json\n' "$NODE_BIN" "$APP" "$ETC"
 elif runuser -u terrarium -- "$NODE_BIN" "$APP/dist/src/cli/main.js" check --config "$ETC/config.json"; then
@@ -292,7 +326,7 @@ elif runuser -u terrarium -- "$NODE_BIN" "$APP/dist/src/cli/main.js" check --con
     ok "terrarium.service running, nothing changed"
   fi
 else
-  warn "check failed: fix $ETC/config.json or the wiring (hardware/README.md), then: sudo systemctl restart terrarium"
+  warn "check failed: fix $ETC/config.json or the wiring (docs/hardware.md), then: sudo systemctl restart terrarium"
   RESULT=1
 fi
 

@@ -14,7 +14,7 @@ describe('config/example-pi.json (installed as /etc/terrarium/config.json)', () 
     expect(cfg.mqtt).toBeUndefined();
   });
 
-  it('describes the reference wiring of hardware/README.md', () => {
+  it('describes the reference wiring of docs/hardware.md', () => {
     expect(enc.sensors).toMatchObject([
       { id: 'air', type: 'bme280', bus: 1, address: 0x76 },
       { id: 'probe', type: 'ds18b20' },

@@ -116,14 +116,14 @@ describe.skipIf(!available && !required)('terrarium.service under systemd-analyz
     expect(missing.stderr).toMatch(/\/usr\/bin\/node is not executable/);
   });
 
-  it('is rated "OK" or better by systemd-analyze security --offline=true, as the README says', () => {
+  it('is rated "OK" or better by systemd-analyze security --offline=true, as docs/install.md says', () => {
     const r = analyze(['security', '--offline=true', UNIT_FILE]);
     expect(r.status).toBe(0);
     const { score, level } = parseExposure(r.stdout);
     expect(score).toBeLessThanOrEqual(4.9);
     expect(['PERFECT', 'SAFE', 'OK']).toContain(level);
-    // hardware/README.md states the score measured with systemd 252 (Debian Bookworm).
-    const readme = readFileSync(join(REPO, 'hardware', 'README.md'), 'utf8');
+    // docs/install.md states the score measured with systemd 252 (Debian Bookworm).
+    const readme = readFileSync(join(REPO, 'docs', 'install.md'), 'utf8');
     const stated = /exposure level \*\*(\d+\.\d) (\w+)\*\* \(systemd (\d+)\)/.exec(readme);
     expect(stated).not.toBeNull();
     const version = Number(/systemd (\d+)/.exec(analyze(['--version']).stdout)?.[1]);

@@ -18,7 +18,22 @@ export interface DiscoveryOptions {
   commandsEnabled: boolean;
   /** Command kinds accepted (`mqtt.allowedCommands`); default all when commands are enabled. */
   allowedCommands?: ReadonlySet<CommandKind>;
+  /**
+   * `expire_after` of every sensor and binary sensor fed by a periodically republished document
+   * (enclosure state, controller status), s: a few publish intervals, so a stalled control loop
+   * with a live connection shows "unavailable" instead of stale values. Absent: none.
+   */
+  expireAfterSeconds?: number;
 }
+
+/** Publish intervals without a state document after which Home Assistant marks state-driven entities unavailable. */
+export const EXPIRE_AFTER_INTERVALS = 3;
+
+/**
+ * Home Assistant climate modes (the documented `modes` values) for our operator modes: `auto` is
+ * automatic control, `heat` is manual mode (the keeper switches the heater by hand).
+ */
+export const CLIMATE_MODES = { auto: 'auto', manual: 'heat' } as const;
 
 /** `device.identifiers` of the controller; enclosure devices point at it with `via_device`. */
 export function controllerIdentifier(controllerId: string): string {
@@ -58,6 +73,7 @@ export function buildDiscovery(config: Config, topics: TopicTree, opts: Discover
   });
 
   const st = topics.status;
+  const expire = opts.expireAfterSeconds ? { expire_after: opts.expireAfterSeconds } : {};
   const controller: DiscoveryMessage = {
     topic: topics.discoveryDevice(ctrl),
     objectId: ctrl,
@@ -65,9 +81,10 @@ export function buildDiscovery(config: Config, topics: TopicTree, opts: Discover
       device: { identifiers: [controllerIdentifier(ctrl)], name: config.controller.name, manufacturer: 'terrarium-controller', model: 'Terrarium controller', sw_version: opts.swVersion },
       origin,
       components: {
-        outbox_pending: entity(ctrl, 'sensor', 'outbox_pending', 'Outbox pending', { state_topic: st, value_template: '{{ value_json.outboxPending }}', state_class: 'measurement', entity_category: 'diagnostic', icon: 'mdi:tray-full' }),
-        outbox_dropped: entity(ctrl, 'sensor', 'outbox_dropped', 'Outbox dropped', { state_topic: st, value_template: '{{ value_json.outboxDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic', icon: 'mdi:tray-remove' }),
-        commands_dropped: entity(ctrl, 'sensor', 'commands_dropped', 'Commands dropped', { state_topic: st, value_template: '{{ value_json.commandsDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic' }),
+        outbox_pending: entity(ctrl, 'sensor', 'outbox_pending', 'Outbox pending', { state_topic: st, value_template: '{{ value_json.outboxPending }}', state_class: 'measurement', entity_category: 'diagnostic', icon: 'mdi:tray-full', ...expire }),
+        outbox_dropped: entity(ctrl, 'sensor', 'outbox_dropped', 'Outbox dropped', { state_topic: st, value_template: '{{ value_json.outboxDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic', icon: 'mdi:tray-remove', ...expire }),
+        commands_dropped: entity(ctrl, 'sensor', 'commands_dropped', 'Commands dropped', { state_topic: st, value_template: '{{ value_json.commandsDropped }}', state_class: 'total_increasing', entity_category: 'diagnostic', ...expire }),
+        message_seq: entity(ctrl, 'sensor', 'message_seq', 'Message counter', { state_topic: st, value_template: '{{ value_json.seq }}', state_class: 'total_increasing', entity_category: 'diagnostic', icon: 'mdi:counter', ...expire }),
         health: entity(ctrl, 'binary_sensor', 'health', 'Health', { state_topic: topics.health(null), value_template: "{{ 'ON' if value_json.problem else 'OFF' }}", payload_on: 'ON', payload_off: 'OFF', device_class: 'problem', entity_category: 'diagnostic', json_attributes_topic: topics.health(null), json_attributes_template: '{{ value_json.components | tojson }}' }),
       },
     },
@@ -81,7 +98,10 @@ function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicT
   const ctrl = config.controller.id;
   const objectId = `${ctrl}_${enc.id}`;
   const st = topics.state(enc.id);
-  const e = (platform: string, key: string, name: string, extra: Record<string, unknown>): Record<string, unknown> => entity(objectId, platform, key, name, extra);
+  const expire = opts.expireAfterSeconds ? { expire_after: opts.expireAfterSeconds } : {};
+  // Sensors and binary sensors of the state document expire when it stops coming.
+  const e = (platform: string, key: string, name: string, extra: Record<string, unknown>): Record<string, unknown> =>
+    entity(objectId, platform, key, name, (platform === 'sensor' || platform === 'binary_sensor') && extra.state_topic === st ? { ...extra, ...expire } : extra);
   const onOff = (expr: string): Record<string, unknown> => ({ state_topic: st, value_template: `{{ 'ON' if ${expr} else 'OFF' }}`, payload_on: 'ON', payload_off: 'OFF' });
   const hasBme = enc.sensors.some((s) => s.type === 'bme280');
   const hasFeeder = enc.actuators.some((a) => a.kind === 'feeder');
@@ -99,13 +119,34 @@ function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicT
   c.latched_fault = e('binary_sensor', 'latched_fault', 'Latched fault', { ...onOff('value_json.latchedFault'), device_class: 'problem' });
   c.health = e('binary_sensor', 'health', 'Component health', { ...onOff('value_json.healthProblem'), device_class: 'problem', entity_category: 'diagnostic', json_attributes_topic: st, json_attributes_template: '{{ value_json.components | tojson }}' });
   if (hasFeeder) c.last_fed = e('sensor', 'last_fed', 'Last fed', { state_topic: st, value_template: '{{ value_json.lastFedAt }}', device_class: 'timestamp' });
+  if (opts.commandsEnabled) {
+    c.last_command = e('sensor', 'last_command', 'Last command', {
+      state_topic: st,
+      value_template: "{{ value_json.lastCommand.summary if value_json.lastCommand else 'none' }}",
+      entity_category: 'diagnostic',
+      icon: 'mdi:console-line',
+      json_attributes_topic: st,
+      json_attributes_template: '{{ (value_json.lastCommand or {}) | tojson }}',
+    });
+  }
+  if (enc.actuators.some((a) => a.kind === 'heater')) c.thermostat = climate(enc, st, topics, can, e);
 
   for (const a of enc.actuators) {
     if (a.kind === 'feeder') continue;
     const expr = `value_json.actuators['${a.id}'].on`;
     const key = `actuator_${a.id}`;
     if (can('output') && SWITCHABLE_KINDS.has(a.kind)) {
-      c[key] = e('switch', key, label(a.id), { ...onOff(expr), state_on: 'ON', state_off: 'OFF', command_topic: topics.command(enc.id, 'output', a.id), retain: false, device_class: 'switch' });
+      // The output's reason as attributes: a refused toggle flips back and says why (limit, interlock, when).
+      c[key] = e('switch', key, label(a.id), {
+        ...onOff(expr),
+        state_on: 'ON',
+        state_off: 'OFF',
+        command_topic: topics.command(enc.id, 'output', a.id),
+        retain: false,
+        device_class: 'switch',
+        json_attributes_topic: st,
+        json_attributes_template: `{{ value_json.actuators['${a.id}'] | tojson }}`,
+      });
     } else {
       c[key] = e('binary_sensor', key, label(a.id), { ...onOff(expr), device_class: a.kind === 'cutoff' ? 'power' : 'running' });
     }
@@ -129,4 +170,35 @@ function enclosureDiscovery(config: Config, enc: EnclosureConfig, topics: TopicT
       components: c,
     },
   };
+}
+
+/**
+ * The enclosure's thermostat card (`climate`): current temperature and the active setpoint from the
+ * state document, `action` heating/idle/off from `hvacAction`, modes `auto`/`heat` mapped to our
+ * auto/manual ({@link CLIMATE_MODES}); a new target goes to `cmd/setpoint` as a plain number (a
+ * setpoint override of `mqtt.setpointOverrideMinutes`, refused outside the same bounds as the
+ * number entity, which are also the card's `min_temp`/`max_temp`). Commands only for allowed kinds.
+ */
+function climate(enc: EnclosureConfig, st: string, topics: TopicTree, can: (k: CommandKind) => boolean, e: (platform: string, key: string, name: string, extra: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
+  const b = setpointBounds(enc.climate);
+  return e('climate', 'thermostat', 'Thermostat', {
+    current_temperature_topic: st,
+    current_temperature_template: '{{ value_json.temperatureC }}',
+    temperature_state_topic: st,
+    temperature_state_template: '{{ value_json.setpointC }}',
+    ...(can('setpoint') ? { temperature_command_topic: topics.command(enc.id, 'setpoint') } : {}),
+    action_topic: st,
+    action_template: '{{ value_json.hvacAction }}',
+    mode_state_topic: st,
+    mode_state_template: `{{ '${CLIMATE_MODES.manual}' if value_json.mode == 'manual' else '${CLIMATE_MODES.auto}' }}`,
+    ...(can('mode') ? { mode_command_topic: topics.command(enc.id, 'mode'), mode_command_template: `{{ 'manual' if value == '${CLIMATE_MODES.manual}' else 'auto' }}` } : {}),
+    modes: [CLIMATE_MODES.auto, CLIMATE_MODES.manual],
+    min_temp: b.minC,
+    max_temp: b.maxC,
+    temp_step: 0.5,
+    precision: 0.1,
+    temperature_unit: 'C',
+    optimistic: false,
+    retain: false,
+  });
 }

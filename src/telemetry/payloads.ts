@@ -65,7 +65,18 @@ export function statePayload(s: EnclosureSnapshot): Record<string, unknown> {
     healthProblem: s.health.some((h) => h.status === 'degraded' || h.status === 'failed'),
     components,
     lastFedAt: iso(s.lastFedAt),
+    hvacAction: hvacAction(s),
   };
+}
+
+/**
+ * What the heating is doing, in Home Assistant's climate `action` words: `heating` while a heater
+ * is on, `off` in safe mode (heat locked out until a person acknowledges), else `idle`.
+ */
+export function hvacAction(s: EnclosureSnapshot): 'heating' | 'idle' | 'off' {
+  const heaters = Object.values(s.actuators).filter((a) => a.kind === 'heater');
+  if (heaters.some((a) => a.on)) return 'heating';
+  return s.mode === 'safe' ? 'off' : 'idle';
 }
 
 /**

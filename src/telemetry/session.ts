@@ -9,7 +9,7 @@ import type { ComponentHealth } from '../resilience/health-types.js';
 import { buildClientOptions, passwordFileWarning, redactUrl } from './client-options.js';
 import { CommandHandler } from './command-handler.js';
 import { MqttLink } from './connection.js';
-import { buildDiscovery } from './discovery.js';
+import { buildDiscovery, EXPIRE_AFTER_INTERVALS } from './discovery.js';
 import { DiscoveryPublisher } from './discovery-publisher.js';
 import { MqttConnectionError } from './errors.js';
 import { HealthPublisher } from './health-publisher.js';
@@ -81,7 +81,12 @@ export class TelemetrySession {
     this.snapshots = new SnapshotPublisher({ topics, clock, link, intervalMs, enqueueReading: (enc, payload, at) => this.onReading(enc, payload, at), extra: (enc) => this.stateExtra(enc) });
     this.health = new HealthPublisher({ topics, clock, link, intervalMs, seq });
     this.allowed = new Set(m.commandsEnabled ? m.allowedCommands : []);
-    const messages = buildDiscovery(config, topics, { swVersion: opts.swVersion ?? '0.1.0', commandsEnabled: this.allowed.size > 0, allowedCommands: this.allowed });
+    const messages = buildDiscovery(config, topics, {
+      swVersion: opts.swVersion ?? '0.1.0',
+      commandsEnabled: this.allowed.size > 0,
+      allowedCommands: this.allowed,
+      expireAfterSeconds: EXPIRE_AFTER_INTERVALS * m.publishIntervalSeconds,
+    });
     this.discovery = new DiscoveryPublisher({ messages, topics, link, outbox, clock, log });
     this.commands = new CommandHandler({
       topics,

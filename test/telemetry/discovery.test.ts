@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDiscovery } from '../../src/telemetry/discovery.js';
+import { buildDiscovery, type DiscoveryOptions } from '../../src/telemetry/discovery.js';
 import { indexOf, parseIndex, retract } from '../../src/telemetry/discovery-index.js';
 import { statePayload } from '../../src/telemetry/payloads.js';
 import { TopicTree } from '../../src/telemetry/topics.js';
@@ -10,8 +10,8 @@ const MQTT = { url: 'mqtt://127.0.0.1:1883' };
 const CHECK: CheckOptions = { prefix: 'homeassistant', online: 'online', offline: 'offline' };
 const topics = new TopicTree('terrarium', 'terra01', 'homeassistant');
 
-function discovery(commandsEnabled = true, enclosures = [geckoEnclosure(), smallEnclosure()]) {
-  return buildDiscovery(testConfig(MQTT, enclosures), topics, { swVersion: '0.1.0', commandsEnabled });
+function discovery(commandsEnabled = true, enclosures = [geckoEnclosure(), smallEnclosure()], extra: Partial<DiscoveryOptions> = { expireAfterSeconds: 180 }) {
+  return buildDiscovery(testConfig(MQTT, enclosures), topics, { swVersion: '0.1.0', commandsEnabled, ...extra });
 }
 
 const asWire = (msgs: ReturnType<typeof discovery>) => msgs.map((m) => ({ topic: m.topic, payload: JSON.stringify(m.payload) }));
@@ -52,6 +52,8 @@ describe('Home Assistant discovery payloads', () => {
       'terra01_gecko_latched_fault',
       'terra01_gecko_health',
       'terra01_gecko_last_fed',
+      'terra01_gecko_last_command',
+      'terra01_gecko_thermostat',
       'terra01_gecko_actuator_heater',
       'terra01_gecko_actuator_lights',
       'terra01_gecko_actuator_mister',
@@ -86,14 +88,48 @@ describe('Home Assistant discovery payloads', () => {
   it('publish no command entities when commands are disabled', () => {
     const c = discovery(false)[1].payload.components;
     const platforms = new Set(Object.values(c).map((x) => x.platform));
-    expect([...platforms].sort()).toEqual(['binary_sensor', 'sensor']);
+    expect([...platforms].sort()).toEqual(['binary_sensor', 'climate', 'sensor']);
     expect(c.actuator_heater).toMatchObject({ platform: 'binary_sensor', device_class: 'running' });
+    expect(Object.keys(c.thermostat).filter((k) => k.endsWith('command_topic') || k.endsWith('command_template'))).toEqual([]);
+  });
+
+  it('offer only the controls of the allowed command kinds', () => {
+    const c = discovery(true, [geckoEnclosure()], { allowedCommands: new Set(['acknowledge']) })[1].payload.components;
+    const commands = Object.entries(c).filter(([, x]) => Object.keys(x).some((k) => k.endsWith('command_topic')));
+    expect(commands.map(([k]) => k)).toEqual(['acknowledge']);
+  });
+
+  it('give a thermostat card per heated enclosure: current and target temperature, action, auto/heat modes within the override bounds', () => {
+    const c = discovery()[1].payload.components;
+    expect(c.thermostat).toMatchObject({
+      platform: 'climate',
+      current_temperature_template: '{{ value_json.temperatureC }}',
+      temperature_state_template: '{{ value_json.setpointC }}',
+      temperature_command_topic: 'terrarium/terra01/gecko/cmd/setpoint',
+      action_template: '{{ value_json.hvacAction }}',
+      mode_command_topic: 'terrarium/terra01/gecko/cmd/mode',
+      modes: ['auto', 'heat'],
+      min_temp: c.setpoint_override.min,
+      max_temp: c.setpoint_override.max,
+    });
+    expect(discovery()[2].payload.components.thermostat).toBeDefined();
+  });
+
+  it('let state-driven sensors expire after a few publish intervals, and nothing else', () => {
+    const all = discovery().flatMap((m) => Object.values(m.payload.components));
+    const expiring = all.filter((x) => x.expire_after !== undefined);
+    expect(expiring.length).toBeGreaterThan(10);
+    expect(expiring.every((x) => (x.platform === 'sensor' || x.platform === 'binary_sensor') && x.expire_after === 180)).toBe(true);
+    // Health is republished only on change: it must not expire.
+    expect(discovery()[0].payload.components.health.expire_after).toBeUndefined();
+    expect(discovery()[1].payload.components.temperature.expire_after).toBe(180);
   });
 
   it('only reference state keys the state document has', () => {
-    const state = statePayload(snapshot(T0, 27.5));
+    // The published document: the snapshot's fields plus the session's counter and last command.
+    const state = { ...statePayload(snapshot(T0, 27.5)), seq: 0, lastCommand: null };
     for (const comp of Object.values(discovery()[1].payload.components)) {
-      for (const tpl of [comp.value_template, comp.json_attributes_template].filter((t): t is string => typeof t === 'string')) {
+      for (const tpl of Object.entries(comp).flatMap(([k, t]) => (k.endsWith('_template') && typeof t === 'string' && !k.includes('command') ? [t] : []))) {
         for (const [, key] of tpl.matchAll(/value_json\.([A-Za-z]+)/g)) expect(state, `${comp.unique_id}: ${key}`).toHaveProperty(key);
         for (const [, id] of tpl.matchAll(/value_json\.actuators\['([^']+)'\]/g)) expect(state.actuators, `${comp.unique_id}: ${id}`).toHaveProperty(id);
       }
@@ -119,6 +155,13 @@ describe('the discovery checker', () => {
     ['a sensor without state_topic', (p: Record<string, any>) => delete p.components.temperature.state_topic, /required key state_topic/],
     ['a number with min above max', (p: Record<string, any>) => (p.components.setpoint_override.min = 40), /max must be >= min/],
     ['a misspelt key', (p: Record<string, any>) => (p.components.temperature.status_topic = 'x'), /not in the sensor schema/],
+    ['a climate mode Home Assistant does not know', (p: Record<string, any>) => (p.components.thermostat.modes = ['auto', 'manual']), /climate modes must be/],
+    ['a climate precision of 0.25', (p: Record<string, any>) => (p.components.thermostat.precision = 0.25), /precision must be 0.1, 0.5 or 1.0/],
+    ['a climate with min_temp above max_temp', (p: Record<string, any>) => (p.components.thermostat.min_temp = 40), /min_temp must be below max_temp/],
+    ['expire_after on a switch', (p: Record<string, any>) => (p.components.actuator_heater.expire_after = 60), /not in the switch schema/],
+    ['expire_after in minutes as text', (p: Record<string, any>) => (p.components.temperature.expire_after = '3m'), /expire_after must be a non-negative integer/],
+    ['a number mode outside auto/box/slider', (p: Record<string, any>) => (p.components.setpoint_override.mode = 'dial'), /number mode must be/],
+    ['a button press payload that is not text', (p: Record<string, any>) => (p.components.acknowledge.payload_press = 1), /payload_press must be a string/],
   ])('rejects %s', (_name, f, re) => {
     expect(checkDiscovery(good.topic, mutate(f), CHECK).join('\n')).toMatch(re);
   });

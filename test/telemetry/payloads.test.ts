@@ -43,7 +43,15 @@ describe('state document', () => {
       healthProblem: true,
       components: { air: 'degraded' },
       lastFedAt: '2026-03-01T09:00:00.000Z',
+      hvacAction: 'heating',
     });
+  });
+
+  it('says what the heating does in Home Assistant climate words: heating, idle, or off in safe mode', () => {
+    const off = { kind: 'heater' as const, on: false, reason: 'above setpoint' };
+    expect(statePayload(snapshot(T0, 27)).hvacAction).toBe('heating');
+    expect(statePayload(snapshot(T0, 29, { actuators: { heater: off } })).hvacAction).toBe('idle');
+    expect(statePayload(snapshot(T0, 29, { mode: 'safe', actuators: { heater: { ...off, reason: 'heat lockout' } } })).hvacAction).toBe('off');
   });
 
   it('shows a stale or missing temperature as null, never as its last value', () => {

@@ -1,8 +1,10 @@
 /**
  * A checker for Home Assistant MQTT device-based discovery payloads, written from the contract in
  * the Home Assistant MQTT discovery documentation (§1 topics and device payloads, §2 platform keys,
- * §3 availability, §4 device block, §5 device classes and units, §6 rules 1-18). It returns every
- * problem found; an empty list means "Home Assistant would accept this and build the right entity".
+ * §3 availability, §4 device block, §5 device classes and units, §6 rules 1-18) and the platform
+ * pages (home-assistant.io/integrations/climate.mqtt, sensor.mqtt, binary_sensor.mqtt, switch.mqtt,
+ * number.mqtt, select.mqtt, button.mqtt). It returns every problem found; an empty list means
+ * "Home Assistant would accept this and build the right entity".
  */
 
 const SUPPORTED = new Set(['alarm_control_panel', 'binary_sensor', 'button', 'camera', 'climate', 'cover', 'date', 'datetime', 'device_automation', 'device_tracker', 'event', 'fan', 'humidifier', 'image', 'infrared', 'lawn_mower', 'light', 'lock', 'notify', 'number', 'scene', 'siren', 'select', 'sensor', 'switch', 'tag', 'text', 'time', 'update', 'vacuum', 'valve', 'water_heater']);
@@ -23,7 +25,20 @@ const PLATFORM_KEYS: Record<string, string[]> = {
   number: ['command_topic', 'state_topic', 'min', 'max', 'step', 'mode', 'unit_of_measurement', 'command_template', 'value_template', 'payload_reset', 'retain', 'optimistic'],
   button: ['command_topic', 'payload_press', 'command_template', 'retain'],
   select: ['command_topic', 'options', 'state_topic', 'value_template', 'command_template', 'retain', 'optimistic'],
+  climate: [
+    'action_template', 'action_topic', 'current_humidity_template', 'current_humidity_topic', 'current_temperature_template', 'current_temperature_topic',
+    'fan_mode_command_template', 'fan_mode_command_topic', 'fan_mode_state_template', 'fan_mode_state_topic', 'fan_modes', 'initial', 'max_humidity', 'max_temp',
+    'min_humidity', 'min_temp', 'mode_command_template', 'mode_command_topic', 'mode_state_template', 'mode_state_topic', 'modes', 'optimistic', 'payload_off',
+    'payload_on', 'power_command_template', 'power_command_topic', 'precision', 'preset_mode_command_template', 'preset_mode_command_topic', 'preset_mode_state_topic',
+    'preset_mode_value_template', 'preset_modes', 'retain', 'swing_mode_command_template', 'swing_mode_command_topic', 'swing_mode_state_template', 'swing_mode_state_topic',
+    'swing_modes', 'target_humidity_command_template', 'target_humidity_command_topic', 'target_humidity_state_template', 'target_humidity_state_topic', 'temperature_command_template',
+    'temperature_command_topic', 'temperature_high_command_template', 'temperature_high_command_topic', 'temperature_high_state_template', 'temperature_high_state_topic',
+    'temperature_low_command_template', 'temperature_low_command_topic', 'temperature_low_state_template', 'temperature_low_state_topic', 'temperature_state_template',
+    'temperature_state_topic', 'temperature_unit', 'temp_step', 'value_template',
+  ],
 };
+/** climate.mqtt: the documented `modes` values. */
+const CLIMATE_MODES = new Set(['auto', 'off', 'cool', 'heat', 'dry', 'fan_only', 'heat_cool']);
 const REQUIRED: Record<string, string[]> = {
   sensor: ['state_topic'],
   binary_sensor: ['state_topic'],
@@ -158,6 +173,22 @@ function checkComponent(where: string, key: string, c: unknown, o: CheckOptions)
   if (platform === 'binary_sensor' && dc !== undefined && !BINARY_CLASSES.has(dc)) e(`unknown binary_sensor device_class ${dc}`);
   if (platform === 'switch' && dc !== undefined && !['outlet', 'switch'].includes(dc)) e(`bad switch device_class ${dc}`);
   if (platform === 'button' && dc !== undefined && !['identify', 'restart', 'update'].includes(dc)) e(`bad button device_class ${dc}`);
+  // expire_after: sensor and binary_sensor only (a positive integer of seconds; 0 = never).
+  if (c.expire_after !== undefined && (!Number.isInteger(c.expire_after) || (c.expire_after as number) < 0)) e('expire_after must be a non-negative integer (s)');
+  if (platform === 'climate') {
+    if (c.device_class !== undefined) e('climate takes no device_class');
+    if (c.modes !== undefined && (!Array.isArray(c.modes) || c.modes.length === 0 || !c.modes.every((x) => CLIMATE_MODES.has(x as string)))) e(`climate modes must be a non-empty subset of ${[...CLIMATE_MODES].join(', ')}`);
+    if (c.precision !== undefined && ![0.1, 0.5, 1].includes(c.precision as number)) e('climate precision must be 0.1, 0.5 or 1.0');
+    if (c.temperature_unit !== undefined && !['C', 'F'].includes(c.temperature_unit as string)) e('climate temperature_unit must be C or F');
+    if (c.min_temp !== undefined && c.max_temp !== undefined && !((c.min_temp as number) < (c.max_temp as number))) e('climate min_temp must be below max_temp');
+    if (c.temp_step !== undefined && !((c.temp_step as number) > 0)) e('climate temp_step must be positive');
+    if (c.temperature_command_topic === undefined && c.temperature_state_topic === undefined && c.current_temperature_topic === undefined) e('climate without any temperature topic');
+    if (c.mode_command_template !== undefined && c.mode_command_topic === undefined) e('mode_command_template without mode_command_topic');
+  }
+  if (platform === 'switch' && c.state_topic === undefined && c.optimistic === false) e('switch without state_topic cannot be non-optimistic');
+  if (platform === 'number' && c.mode !== undefined && !['auto', 'box', 'slider'].includes(c.mode as string)) e('number mode must be auto, box or slider');
+  if (platform === 'button' && c.payload_press !== undefined && typeof c.payload_press !== 'string') e('button payload_press must be a string');
+  if (platform === 'sensor' && c.state_class !== undefined && c.device_class !== undefined && ['timestamp', 'date', 'enum'].includes(c.device_class as string)) e('state_class on a non-numeric sensor');
   if (platform === 'select' && (!Array.isArray(c.options) || c.options.length === 0 || !c.options.every((x) => typeof x === 'string'))) e('select options must be a non-empty list of strings');
   if (platform === 'number') {
     if (typeof c.min !== 'number' || typeof c.max !== 'number' || typeof c.step !== 'number') e('number without explicit min, max and step');

@@ -127,7 +127,7 @@ describe('Home Assistant discovery payloads', () => {
 
   it('only reference state keys the state document has', () => {
     // The published document: the snapshot's fields plus the session's counter and last command.
-    const state = { ...statePayload(snapshot(T0, 27.5)), seq: 0, lastCommand: null };
+    const state: Record<string, unknown> = { ...statePayload(snapshot(T0, 27.5)), seq: 0, lastCommand: null };
     for (const comp of Object.values(discovery()[1].payload.components)) {
       for (const tpl of Object.entries(comp).flatMap(([k, t]) => (k.endsWith('_template') && typeof t === 'string' && !k.includes('command') ? [t] : []))) {
         for (const [, key] of tpl.matchAll(/value_json\.([A-Za-z]+)/g)) expect(state, `${comp.unique_id}: ${key}`).toHaveProperty(key);

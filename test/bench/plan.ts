@@ -9,6 +9,11 @@ export interface BenchPlan {
   startupRounds: number;
   /** Real-time window, seconds after the processes started: [fromS, toS], split into `subS` sub-windows (the rounds). */
   realTime: { fromS: number; toS: number; subS: number };
+  /**
+   * Tick-lateness run (s after start): lateness over [fromS, stallFromS ?? toS); with a stall, the
+   * first enclosure's I2C bus hangs over [stallFromS, stallToS] and the run ends at toS.
+   */
+  lateness: { fromS: number; toS: number; stallFromS?: number; stallToS?: number };
   /** RSS is read this long after the real-time processes started, s (quick: at the end of the run). */
   rssAtS: number;
   /** Interleaved rounds of the simulation speed (each measurement a fresh process). */
@@ -27,6 +32,7 @@ export const FULL_PLAN: BenchPlan = {
   quick: false,
   startupRounds: 7,
   realTime: { fromS: 120, toS: 600, subS: 60 },
+  lateness: { fromS: 120, toS: 600, stallFromS: 295, stallToS: 595 },
   rssAtS: 1800,
   speedRounds: 5,
   speed1: { warmS: 3600, timedS: 6 * 3600 },
@@ -40,6 +46,7 @@ export const QUICK_PLAN: BenchPlan = {
   quick: true,
   startupRounds: 5,
   realTime: { fromS: 30, toS: 90, subS: 10 },
+  lateness: { fromS: 30, toS: 90 },
   rssAtS: 0,
   speedRounds: 5,
   speed1: { warmS: 600, timedS: 3600 },

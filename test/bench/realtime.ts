@@ -28,6 +28,7 @@ interface Lateness {
   maxIntervalMs: number;
   cpuMsPerSecond: number;
   ds18b20ReadMs: number;
+  stall: null | { supported: false } | { supported: true; bus: number; seconds: number; ticks: number; p99Ms: number; maxMs: number; staleAfterSeconds: number; secondsToStale: number | null; heaterReasonAtStale: string | null; heaterReasonAtEnd: string | null; fallbackTicks: number };
   enclosures: number;
   sensors: number;
 }
@@ -73,7 +74,9 @@ export async function realTimePhase(plan: BenchPlan, dir: string): Promise<RealT
   const A = startProbed([DIST_MAIN, 'run', '--simulate', '--config', fileA]);
   const B = startProbed([BARE]);
   const C = startProbed([DIST_MAIN, 'run', '--simulate', '--config', fileC]);
-  const D = runChild<Lateness>('child-lateness.mjs', [fileD, String(fromS), String(toS)]);
+  const L = plan.lateness;
+  const lateWords = windowWords(L.fromS, L.stallFromS ?? L.toS);
+  const D = runChild<Lateness>('child-lateness.mjs', [fileD, String(L.fromS), String(L.toS), ...(L.stallFromS !== undefined ? [String(L.stallFromS), String(L.stallToS)] : [])]);
   D.catch(() => undefined);
   const at = (s: number): Promise<void> => sleep(Math.max(0, t0 + s * 1000 - performance.now()));
   const rssSeries: Array<{ s: number; a: number; b: number }> = [];
@@ -186,7 +189,7 @@ export async function realTimePhase(plan: BenchPlan, dir: string): Promise<RealT
       try {
         const d = await D;
         const b = JSON.parse(B.stdout[B.stdout.length - 1] ?? '{}') as { at?: number[]; late?: number[] };
-        const inWindow = (b.late ?? []).filter((_, i) => (b.at?.[i] ?? 0) >= fromS * 1000 && (b.at?.[i] ?? 0) <= toS * 1000);
+        const inWindow = (b.late ?? []).filter((_, i) => (b.at?.[i] ?? 0) >= L.fromS * 1000 && (b.at?.[i] ?? 0) < (L.stallFromS ?? L.toS) * 1000);
         const floor = d.exact ? 0 : Math.min(...inWindow);
         const rel = inWindow.map((x) => x - floor).sort((x, y) => x - y);
         const bareP99 = rel.length ? rel[Math.min(rel.length - 1, Math.ceil(0.99 * rel.length) - 1)] : Number.NaN;
@@ -194,7 +197,7 @@ export async function realTimePhase(plan: BenchPlan, dir: string): Promise<RealT
         out.push(
           figure({
             id: 'tick-lateness',
-            name: `tick lateness p99, 4 enclosures x (BME280 + 2 DS18B20), ${words}`,
+            name: `tick lateness p99, 4 enclosures x (BME280 + 2 DS18B20), ${lateWords}`,
             value: d.p99Ms,
             unit: 'ms',
             stats: d.perMinuteP99Ms.length ? summary(d.perMinuteP99Ms) : undefined,
@@ -205,10 +208,31 @@ export async function realTimePhase(plan: BenchPlan, dir: string): Promise<RealT
               d.exact
                 ? "Lateness of a tick = the monotonic time it ended (decisions applied) - the time it was due, from the tick loop's own timing hook; the bare-node reference: its timer's wake-up - due time on the same kind of fixed grid."
                 : "Lateness of a tick = completion time - due time on the tick loop's fixed grid (a tick after an overrun is due at the first grid point after it), the grid placed so the most punctual tick of the window is 0 (this build has no tick timing hook); the bare-node reference is treated the same way."
-            } p99 over the ${d.ticks} ticks of ${words}; stats are per-minute p99s. ${timing}.${mode}`,
+            } p99 over the ${d.ticks} ticks of ${lateWords}; stats are per-minute p99s. ${timing}.${mode}`,
             details: d as unknown as Record<string, unknown>,
           }),
         );
+        const st = d.stall;
+        if (st && st.supported) {
+          const staleOk = st.secondsToStale !== null && st.secondsToStale <= st.staleAfterSeconds + 2;
+          out.push(
+            figure({
+              id: 'tick-lateness-stall',
+              name: `tick lateness p99 while one I2C bus hangs for ${Math.round(st.seconds / 60)} min`,
+              value: st.p99Ms,
+              unit: 'ms',
+              reference: { name: 'the same run before the stall (p99)', value: d.p99Ms, unit: 'ms' },
+              target: '<= 50 ms p99, and the stalled sensor stale within its stale limit',
+              targetSpec: { op: '<=', limit: 50, of: 'value' },
+              pass: staleOk,
+              method: `The same run as the tick-lateness figure: the first enclosure's I2C bus (bus ${st.bus}: its BME280 and PCA9685) hangs as with SDA held low (SimI2cBus.setStalled) for ${st.seconds.toFixed(0)} s from ${windowWords(L.stallFromS ?? 0, L.stallToS ?? 0).replace('minutes', 'minute')}; p99 lateness of all ${st.ticks} ticks meanwhile (one tick loop decides for every enclosure). Stale check: seconds from the stall to the first tick whose snapshot of that enclosure no longer has an ok humidity (the BME280 is its only humidity sensor) must be <= staleAfterSeconds (${st.staleAfterSeconds} s) + 2 s.`,
+              note: `stale after ${st.secondsToStale === null ? 'never (during the stall)' : `${st.secondsToStale.toFixed(1)} s`}; heater then: "${st.heaterReasonAtStale ?? '-'}"; at the end of the stall: "${st.heaterReasonAtEnd ?? '-'}" (${st.fallbackTicks} ticks with a fallback reason).`,
+              details: st as unknown as Record<string, unknown>,
+            }),
+          );
+        } else if (st) {
+          out.push(failedFigure('tick-lateness-stall', 'tick lateness while one I2C bus hangs', '<= 50 ms p99', new Error('this build\'s simulated I2C bus cannot stall (no setStalled)')));
+        }
       } catch (e) {
         out.push(failedFigure('tick-lateness', 'tick lateness p99, 4 enclosures', '<= 50 ms p99', e));
       }

@@ -36,8 +36,8 @@ export const FULL_PLAN: BenchPlan = {
   rssAtS: 1800,
   speedRounds: 5,
   speed1: { warmS: 3600, timedS: 6 * 3600 },
-  speed16: { warmS: 1800, timedS: 1800 },
-  floor: { warmS: 600, timedS: 6 * 3600 },
+  speed16: { warmS: 900, timedS: 1800 },
+  floor: { warmS: 600, timedS: 2 * 3600 },
   leakDays: 7,
   qualityDays: 3,
 };

@@ -96,13 +96,16 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-/** mosquitto as a child process on a free port: `listener <port> 127.0.0.1`, anonymous, no persistence. */
-export async function startMosquitto(bin: string | null): Promise<BrokerHarness> {
+/**
+ * mosquitto as a child process on a free port: `listener <port> 127.0.0.1`, anonymous, no
+ * persistence; `extraConf` lines replace the anonymous access (e.g. `password_file`, `acl_file`).
+ */
+export async function startMosquitto(bin: string | null, extraConf?: string): Promise<BrokerHarness> {
   if (!bin) throw new Error('REQUIRE_MOSQUITTO is set but the mosquitto binary is not installed (looked in /usr/sbin and PATH)');
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\npersistence false\n${extraConf ?? 'allow_anonymous true\n'}`);
   let child: ChildProcess | null = null;
   let log = '';
   const launch = async (): Promise<void> => {

@@ -24,6 +24,14 @@ export interface EnclosureDevices {
   waterLevel: WaterLevelInput | undefined;
 }
 
+/**
+ * Sampling cadence per sensor type when the config gives none, s. DS18B20: above its 750 ms
+ * conversion at 12 bits (datasheet "Thermometer Resolution Configuration"), which also keeps the
+ * probe from self-heating; BME280: forced mode, one measurement (up to ~113 ms at 16x oversampling
+ * of all three, BST-BME280-DS002 §9.1) per sample, sleeping between.
+ */
+export const DEFAULT_SAMPLE_EVERY_SECONDS: Readonly<Record<SensorConfig['type'], number>> = { ds18b20: 2, bme280: 1 };
+
 /** PWM servo frequency for hobby servos and LED dimmers on one PCA9685, Hz. */
 const PCA9685_FREQUENCY_HZ = 50;
 
@@ -102,6 +110,8 @@ export function buildEnclosureDevices(enc: EnclosureConfig, hw: Hardware, pool: 
       staleAfterMs: s.staleAfterSeconds * 1000,
       stuckAfterMs: s.stuckAfterMinutes * 60_000,
       medianOf: s.medianOf,
+      sampleEveryMs: (s.sampleEverySeconds ?? DEFAULT_SAMPLE_EVERY_SECONDS[s.type]) * 1000,
+      bulkCapable: s.type === 'ds18b20',
       // Plausible for an enclosure: well outside what the profile allows, inside what a live animal
       // could be in. A reading beyond this is a broken sensor, not a climate.
       plausible: { temperature: { min: Math.min(0, safety.minC - 15), max: Math.max(60, safety.maxC + 15) } },

@@ -12,6 +12,7 @@ import { SeededRandom, type Random } from '../resilience/random.js';
 import { StateDocument } from '../store/state-document.js';
 import { StateStoreError } from '../store/errors.js';
 import { Supervisor, type Recoverable, type RecoveryEvent } from '../supervisor/supervisor.js';
+import { OneWireBulkSampler } from '../devices/sampling.js';
 import { buildEnclosureDevices, Pca9685Pool } from './build-devices.js';
 import { initialFeedingState } from '../control/feeding.js';
 import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, type PersistedState } from './enclosure-state.js';
@@ -102,13 +103,18 @@ export class Controller {
   private telemetry: TelemetryPort | undefined;
   private clockWasPlausible: boolean | undefined;
   private readonly random: Random;
+  /** The DS18B20 probes of every enclosure sampled with one bulk conversion (when the backend can). */
+  private bulk: OneWireBulkSampler | undefined;
+  private recoverableList: Array<{ enclosureId: string | null; component: Recoverable }> | undefined;
+  /** Reports of ticks whose writes are still running, in tick order (null: none pending). */
+  private reporting: Promise<void> | null = null;
 
   constructor(private readonly o: ControllerOptions) {
     const cfg = o.config;
     this.random = o.random ?? new SeededRandom(cfg.hardware.sim.seed);
     this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState);
     this.supervisor = new Supervisor({ clock: o.hardware.clock, log: o.log, components: () => this.recoverables(), onRecovery: (ev) => this.recordRecovery(ev) });
-    this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => this.tickOnce().then(() => undefined), o.log, o.onTickTiming);
+    this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => void this.decideAndReport(), o.log, o.onTickTiming);
   }
 
   runtime(enclosureId: string): EnclosureRuntime | undefined {
@@ -172,6 +178,7 @@ export class Controller {
       for (const f of p.guard.latched) if (f.kind === 'component-failed') this.supervisor.restoreManual(encId, f.component, f.at, f.message);
     }
     for (const rt of this.runtimes.values()) await rt.start();
+    await this.startSampling();
     if (this.o.telemetry) {
       this.telemetry = this.o.telemetry(this.commands);
       await this.telemetry.start();
@@ -181,8 +188,36 @@ export class Controller {
     log.info({ enclosures: [...this.runtimes.keys()], backend: hardware.kind, tickMs: config.controller.tickMs }, 'controller started');
   }
 
-  /** One control tick over every enclosure, then telemetry. Never throws for hardware trouble. */
-  async tickOnce(): Promise<TickOutcome[]> {
+  /**
+   * Starts the background sampling of every enclosure; probes that can share a 1-Wire bulk
+   * conversion (two or more on a backend with `bulkConvert`) are sampled together. Resolves when
+   * the first samples are in.
+   */
+  private async startSampling(): Promise<void> {
+    const { hardware, log } = this.o;
+    const probes = [...this.runtimes.values()].reduce((n, rt) => n + rt.devices.sensors.filter((s) => s.bulkCapable).length, 0);
+    this.bulk = probes >= 2 && OneWireBulkSampler.supported(hardware.oneWire) ? new OneWireBulkSampler(hardware.oneWire, hardware.clock, log) : undefined;
+    const first = [...this.runtimes.values()].map((rt) => rt.startSampling(this.bulk));
+    if (this.bulk) first.push(this.bulk.start());
+    await Promise.all(first);
+  }
+
+  /**
+   * One control tick over every enclosure, then telemetry. The decisions of every enclosure are
+   * made synchronously, before this returns; the promise settles when the tick is reported (after
+   * the output writes it queued are done, so snapshots show the outputs as written). Never throws
+   * for hardware trouble.
+   */
+  tickOnce(): Promise<TickOutcome[]> {
+    const out = this.decideAndReport();
+    return out instanceof Promise ? out : Promise.resolve(out);
+  }
+
+  /**
+   * Decides every enclosure now; reports at once when no output write was queued (the usual tick),
+   * else once the writes are done, in tick order behind any report still waiting.
+   */
+  private decideAndReport(): TickOutcome[] | Promise<TickOutcome[]> {
     const now = this.o.hardware.clock.now();
     const plausible = isClockPlausible(now, CLOCK_PLAUSIBLE_AFTER);
     if (plausible !== this.clockWasPlausible) {
@@ -190,14 +225,39 @@ export class Controller {
       else if (this.clockWasPlausible === false) this.o.log.info('system clock is plausible now');
       this.clockWasPlausible = plausible;
     }
-    const outcomes: TickOutcome[] = [];
+    const results: Array<TickOutcome | Promise<TickOutcome | undefined>> = [];
+    let waiting = this.reporting !== null;
     for (const rt of this.runtimes.values()) {
       try {
-        outcomes.push(await rt.tick(plausible));
+        const r = rt.tick(plausible);
+        if (r instanceof Promise) {
+          waiting = true;
+          results.push(r.catch((e: unknown) => this.tickFailed(rt.id, e)));
+        } else results.push(r);
       } catch (e) {
-        this.o.log.error({ enclosure: rt.id, err: describeError(e) }, 'enclosure tick failed');
+        this.tickFailed(rt.id, e);
       }
     }
+    if (!waiting) return this.report(results as TickOutcome[]);
+    const reported = (this.reporting ?? Promise.resolve()).then(() => Promise.all(results)).then((all) => this.report(all.filter((x): x is TickOutcome => x !== undefined)));
+    const chain = reported.then(
+      () => undefined,
+      (e: unknown) => this.o.log.error({ err: describeError(e) }, 'reporting a control tick failed'),
+    );
+    this.reporting = chain;
+    void chain.then(() => {
+      if (this.reporting === chain) this.reporting = null;
+    });
+    return reported;
+  }
+
+  private tickFailed(enclosureId: string, e: unknown): undefined {
+    this.o.log.error({ enclosure: enclosureId, err: describeError(e) }, 'enclosure tick failed');
+    return undefined;
+  }
+
+  /** Hands a tick's outcomes to telemetry and the `onTick` hook. */
+  private report(outcomes: TickOutcome[]): TickOutcome[] {
     const t = this.telemetry;
     if (t) {
       for (const oc of outcomes) {
@@ -231,7 +291,9 @@ export class Controller {
     };
   }
 
+  /** Every recoverable component, listed once the enclosures are built (the supervisor asks every second). */
   private recoverables(): Array<{ enclosureId: string | null; component: Recoverable }> {
+    if (this.recoverableList) return this.recoverableList;
     const out: Array<{ enclosureId: string | null; component: Recoverable }> = [];
     for (const rt of this.runtimes.values()) {
       const d = rt.devices;
@@ -239,6 +301,7 @@ export class Controller {
       for (const a of d.actuators.values()) out.push({ enclosureId: rt.id, component: a });
       for (const f of d.feeders.values()) out.push({ enclosureId: rt.id, component: f });
     }
+    if (this.runtimes.size > 0) this.recoverableList = out;
     return out;
   }
 
@@ -264,7 +327,15 @@ export class Controller {
    */
   async abandon(): Promise<void> {
     await this.loop.stop();
+    await this.stopSampling();
     await this.supervisor.stop();
+  }
+
+  /** Stops every background sampling (bulk and per enclosure) and waits for reports still pending. */
+  private async stopSampling(): Promise<void> {
+    await this.reporting;
+    await this.bulk?.stop();
+    for (const rt of this.runtimes.values()) await rt.stopSampling();
   }
 
   /** Broker, outbox and command figures (`undefined` without telemetry). */
@@ -278,6 +349,7 @@ export class Controller {
    */
   async stop(): Promise<void> {
     await this.loop.stop();
+    await this.stopSampling();
     await this.supervisor.stop();
     for (const rt of this.runtimes.values()) await rt.stop();
     try {

@@ -7,7 +7,10 @@ import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } 
 import { initialControlState, photoperiodKey, planEnclosure, type ControlState } from '../control/plan.js';
 import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
 import type { ControlEvent, EnclosureMode, Fault, OperatorInputs, OutputCommand } from '../control/types.js';
+import type { ActuatorComponent } from '../devices/actuator-component.js';
 import type { ReadingsBySensor } from '../devices/reading.js';
+import { EnclosureSampling, type OneWireBulkSampler } from '../devices/sampling.js';
+import { WATER_LEVEL_SAMPLE_EVERY_MS } from '../devices/water-level.js';
 import type { ComponentHealth } from '../resilience/health-types.js';
 import { deriveMode } from '../supervisor/mode.js';
 import type { Clock } from '../hal/clock.js';
@@ -26,6 +29,17 @@ export interface TickOutcome {
   events: ControlEvent[];
 }
 
+/** One output as the tick drives it, derived once from the config. */
+interface Output {
+  id: string;
+  component: ActuatorComponent;
+  kind: ActuatorSnapshot['kind'];
+  /** A heater's own sensors (it runs only once one of them delivered a temperature); null for other kinds. */
+  heaterSensors: readonly string[] | null;
+  /** Driven on at shutdown (non-heater, non-cutoff output whose startup state is on). */
+  onAtShutdown: boolean;
+}
+
 export interface EnclosureRuntimeOptions {
   enc: EnclosureConfig;
   devices: EnclosureDevices;
@@ -42,16 +56,32 @@ export interface EnclosureRuntimeOptions {
   onEvent?: (ev: ControlEvent) => void;
   /** Delay between outputs at boot, ms. */
   startupStaggerMs?: number;
+  /** Cadence of the float switch's sampling, ms; default `WATER_LEVEL_SAMPLE_EVERY_MS`. */
+  waterLevelEveryMs?: number;
+}
+
+/** True when `a` and `b` hold the same faults (kind, component, time, message) in the same order. */
+function sameFaults(a: readonly Fault[], b: readonly Fault[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (x.kind !== y.kind || x.component !== y.component || x.at !== y.at || x.message !== y.message || x.latched !== y.latched)) return false;
+  }
+  return true;
 }
 
 /** Guard state is written on latched-fault changes at once, else at most this often (SD wear), ms. */
 const GUARD_PERSIST_INTERVAL_MS = 5 * 60_000;
 
 /**
- * One enclosure's control tick: sample, fuse, plan, guard, apply,
- * report. Holds the planner's and guard's state between ticks and persists what must survive a
- * restart (latched faults, feeding records, operator choices) through the state document.
- * Operator commands only change inputs; the next tick acts on them.
+ * One enclosure's control: sensors sample beside the tick ({@link startSampling}); the tick
+ * ({@link tick}) decides synchronously over their latest readings (fuse, plan, guard), queues the
+ * output writes without waiting for them, and reports. Holds the planner's and guard's state
+ * between ticks and persists what must survive a restart (latched faults, feeding records,
+ * operator choices) through the state document. Operator commands only change inputs; the next
+ * tick acts on them.
  */
 export class EnclosureRuntime {
   readonly id: string;
@@ -73,9 +103,32 @@ export class EnclosureRuntime {
   private readonly lastApplied = new Map<string, string>();
   /** Sensors that delivered a trustworthy temperature since this process started. */
   private readonly seenTemperature = new Set<string>();
+  /** Every output but feeders, in config order, with what the tick needs of its config. */
+  private readonly outputs: Output[] = [];
+  private sampling: EnclosureSampling | undefined;
+  /** Every component with a health: sensors, outputs, feeders, the float switch (fixed per config). */
+  private readonly healthSources: ReadonlyArray<{ health(): ComponentHealth }>;
+  /** The profile's humidity band and safety limits as snapshots show them (fixed per config). */
+  private readonly humidityRange: EnclosureSnapshot['humidityRange'];
+  private readonly limits: EnclosureSnapshot['limits'];
 
   constructor(private readonly o: EnclosureRuntimeOptions) {
     this.id = o.enc.id;
+    this.humidityRange = { minPct: o.enc.climate.humidity.minPct, maxPct: o.enc.climate.humidity.maxPct };
+    this.limits = { ...o.enc.climate.safety };
+    const d = o.devices;
+    this.healthSources = [...d.sensors, ...d.actuators.values(), ...d.feeders.values(), ...(d.waterLevel ? [d.waterLevel] : [])];
+    for (const [id, component] of o.devices.actuators) {
+      const cfg = o.enc.actuators.find((x) => x.id === id);
+      const kind = cfg?.kind ?? 'heater';
+      this.outputs.push({
+        id,
+        component,
+        kind,
+        heaterSensors: cfg?.kind === 'heater' ? cfg.sensors : null,
+        onAtShutdown: cfg !== undefined && cfg.kind !== 'heater' && cfg.kind !== 'cutoff' && cfg.startupState === 'on',
+      });
+    }
     this.control = initialControlState(o.enc);
     this.photoperiodKey = photoperiodKey(o.enc.climate, o.timezone);
     const feeding = o.enc.climate.feeding;
@@ -112,15 +165,28 @@ export class EnclosureRuntime {
     await d.waterLevel?.start();
   }
 
+  /**
+   * Starts the background sampling: every sensor on its own cadence, except bulk-capable probes,
+   * which join `bulk` (the host's 1-Wire bulk sampler) when given, and the float switch. Resolves
+   * once the first sample of each (but the bulk sampler's) is in, so the first tick has readings.
+   */
+  startSampling(bulk?: OneWireBulkSampler): Promise<void> {
+    const d = this.o.devices;
+    this.sampling ??= new EnclosureSampling(this.o.clock, d.sensors, d.waterLevel, this.o.waterLevelEveryMs ?? WATER_LEVEL_SAMPLE_EVERY_MS, bulk);
+    return this.sampling.start();
+  }
+
+  /** Stops the background sampling and waits for the samples in progress. */
+  async stopSampling(): Promise<void> {
+    await this.sampling?.stop();
+  }
+
   /** Health of every component of this enclosure. */
   health(): ComponentHealth[] {
-    const d = this.o.devices;
-    return [
-      ...d.sensors.map((s) => s.health()),
-      ...[...d.actuators.values()].map((a) => a.health()),
-      ...[...d.feeders.values()].map((f) => f.health()),
-      ...(d.waterLevel ? [d.waterLevel.health()] : []),
-    ];
+    const sources = this.healthSources;
+    const out: ComponentHealth[] = new Array(sources.length);
+    for (let i = 0; i < sources.length; i++) out[i] = sources[i].health();
+    return out;
   }
 
   /** The last tick's snapshot (undefined before the first tick). */
@@ -128,18 +194,24 @@ export class EnclosureRuntime {
     return this.lastSnapshot;
   }
 
-  /** One control tick. Never throws for hardware trouble: that becomes health, quality and faults. */
-  async tick(clockPlausible: boolean): Promise<TickOutcome> {
+  /**
+   * One control tick, synchronous: fuse the latest readings, plan, guard, queue the output writes,
+   * report. Never throws for hardware trouble: that becomes health, quality and faults. Returns the
+   * outcome at once when no output had to be written, else a promise of it that settles when the
+   * writes this tick queued are done (so the snapshot shows the outputs as written); the decision
+   * itself never waits.
+   */
+  tick(clockPlausible: boolean): TickOutcome | Promise<TickOutcome> {
     const { enc, devices, clock } = this.o;
-    // 1. Sample
-    for (const s of devices.sensors) await s.sample();
-    const waterLow = devices.waterLevel ? await devices.waterLevel.read() : false;
+    // 1. Latest readings (sampled beside the tick), judged for age now
+    const waterLow = devices.waterLevel ? devices.waterLevel.latest() : false;
     const now = clock.now();
     const mono = clock.monotonic();
     const bySensor: ReadingsBySensor = {};
     for (const s of devices.sensors) {
-      bySensor[s.id] = s.readings();
-      if (bySensor[s.id].temperature?.quality === 'ok') this.seenTemperature.add(s.id);
+      const r = s.readings();
+      bySensor[s.id] = r;
+      if (r.temperature?.quality === 'ok') this.seenTemperature.add(s.id);
     }
     // 2. Fuse
     const m = fuseMeasurements(enc, bySensor);
@@ -153,9 +225,13 @@ export class EnclosureRuntime {
     // 4. Guard. A component the supervisor latched for a person joins the guard's latched faults,
     // so it is persisted at once, survives a restart and is cleared only by an acknowledgement.
     const applied: Record<string, boolean> = {};
-    for (const [id, a] of devices.actuators) applied[id] = a.state().on;
-    const latchedKeys = new Set(p.guard.latched.map(faultKey));
-    const newLatches = (this.o.supervisorFaults?.() ?? []).filter((f) => !latchedKeys.has(faultKey(f)));
+    for (const o of this.outputs) applied[o.id] = o.component.peek().on;
+    const supervisorFaults = this.o.supervisorFaults?.() ?? [];
+    let newLatches: Fault[] = [];
+    if (supervisorFaults.length) {
+      const latchedKeys = new Set(p.guard.latched.map(faultKey));
+      newLatches = supervisorFaults.filter((f) => !latchedKeys.has(faultKey(f)));
+    }
     const guardIn = newLatches.length ? { ...p.guard, latched: latchFaults(p.guard.latched, newLatches) } : p.guard;
     const guarded = guardEnclosure(enc, m, planned.plan, guardIn, {
       now,
@@ -169,16 +245,25 @@ export class EnclosureRuntime {
     this.saveGuard(p.guard, guarded.state, mono);
     // A wall-clock step: feeding records follow it onto the new timeline (no slot comes round twice).
     if (guarded.clock.stepMs !== 0) this.persist((x) => ({ ...x, feeding: shiftFeedingRecords(x.feeding, guarded.clock.stepMs, this.o.timezone) }));
-    // 5. Apply: every output gets a command; anything the guard left out is off.
-    for (const [id, a] of devices.actuators) {
-      let cmd: OutputCommand = guarded.outputs[id] ?? { on: false, reason: 'not planned' };
-      if (cmd.on && !this.heaterArmed(id)) cmd = { on: false, reason: 'no temperature from its sensors since start: heater held off' };
-      await a.apply(cmd);
-      this.logChange(id, cmd, m.temperature?.value ?? null);
+    // 5. Apply: every output gets a command (anything the guard left out is off), queued, not awaited.
+    let writes: Promise<void>[] | null = null;
+    const temperatureC = m.temperature?.value ?? null;
+    for (const o of this.outputs) {
+      let cmd: OutputCommand = guarded.outputs[o.id] ?? { on: false, reason: 'not planned' };
+      if (cmd.on && o.heaterSensors !== null && !o.heaterSensors.some((sid) => this.seenTemperature.has(sid))) {
+        // A heater runs (even on its fallback duty) only once one of its own sensors delivered a
+        // trustworthy temperature since start (a heater whose sensor fails the start-up check does not start at all).
+        cmd = { on: false, reason: 'no temperature from its sensors since start: heater held off' };
+      }
+      const write = o.component.submit(cmd);
+      if (write) (writes ??= []).push(write);
+      this.logChange(o.id, cmd, temperatureC);
     }
-    const events: ControlEvent[] = [...planned.events, ...newLatches.map((fault): ControlEvent => ({ type: 'fault', fault: { ...fault, latched: true } })), ...guarded.events];
+    const events: ControlEvent[] = [...planned.events];
+    for (const fault of newLatches) events.push({ type: 'fault', fault: { ...fault, latched: true } });
+    for (const ev of guarded.events) events.push(ev);
     // Feeding: decided after the outputs are safe; the cycle runs beside the ticks.
-    this.feed(now, clockPlausible, m.temperature?.value ?? null, planned.setpointC, events, guarded.clock.trusted, guarded.state.elapsedMs);
+    if (devices.feeders.size) this.feed(now, clockPlausible, temperatureC, planned.setpointC, events, guarded.clock.trusted, guarded.state.elapsedMs);
     // 6. Report
     const faults = guarded.faults;
     const mode = deriveMode({ operatorMode: p.operator.mode, faults, health, fallbackActive: planned.fallbacks.length > 0 });
@@ -188,46 +273,44 @@ export class EnclosureRuntime {
       this.mode = mode;
     }
     for (const ev of events) this.logEvent(ev);
-    const actuators: Record<string, ActuatorSnapshot> = {};
-    for (const [id, a] of devices.actuators) {
-      const st = a.state();
-      const kind = enc.actuators.find((x) => x.id === id)?.kind ?? 'heater';
-      actuators[id] = { kind, on: st.on, ...(st.level === undefined ? {} : { level: st.level }), reason: st.reason };
-    }
-    for (const id of devices.feeders.keys()) actuators[id] = { kind: 'feeder', on: false, reason: 'idle' };
-    const lastFed = Object.values(this.persisted().feeding).reduce<number | null>((acc, f) => (f.lastFedAt !== null && (acc === null || f.lastFedAt > acc) ? f.lastFedAt : acc), null);
-    this.lastSnapshot = {
-      enclosureId: this.id,
-      name: enc.name,
-      at: now,
-      mode,
-      phase: planned.phase,
-      lightLevel: planned.lightLevel,
-      setpointC: planned.setpointC,
-      hysteresisC: planned.hysteresisC,
-      setpointOverridden: planned.setpointOverridden,
-      humidityRange: { minPct: enc.climate.humidity.minPct, maxPct: enc.climate.humidity.maxPct },
-      limits: { ...enc.climate.safety },
-      temperature: m.temperature,
-      humidity: m.humidity,
-      pressure: m.pressure,
-      actuators,
-      faults,
-      lastFedAt: lastFed,
-      health,
+    const report = (): TickOutcome => {
+      const actuators: Record<string, ActuatorSnapshot> = {};
+      for (const o of this.outputs) {
+        const st = o.component.peek();
+        actuators[o.id] = st.level === undefined ? { kind: o.kind, on: st.on, reason: st.reason } : { kind: o.kind, on: st.on, level: st.level, reason: st.reason };
+      }
+      for (const id of devices.feeders.keys()) actuators[id] = { kind: 'feeder', on: false, reason: 'idle' };
+      this.lastSnapshot = {
+        enclosureId: this.id,
+        name: enc.name,
+        at: now,
+        mode,
+        phase: planned.phase,
+        lightLevel: planned.lightLevel,
+        setpointC: planned.setpointC,
+        hysteresisC: planned.hysteresisC,
+        setpointOverridden: planned.setpointOverridden,
+        humidityRange: this.humidityRange,
+        limits: this.limits,
+        temperature: m.temperature,
+        humidity: m.humidity,
+        pressure: m.pressure,
+        actuators,
+        faults,
+        lastFedAt: this.lastFedAt(),
+        health,
+      };
+      return { snapshot: this.lastSnapshot, events };
     };
-    return { snapshot: this.lastSnapshot, events };
+    if (writes === null) return report();
+    return (writes.length === 1 ? writes[0] : Promise.all(writes)).then(report);
   }
 
-  /**
-   * A heater runs (even on its fallback duty) only once one of its own sensors has delivered a
-   * trustworthy temperature since start (a heater whose sensor fails the start-up check
-   * does not start at all). Other outputs are always armed.
-   */
-  private heaterArmed(actuatorId: string): boolean {
-    const cfg = this.o.enc.actuators.find((a) => a.id === actuatorId);
-    if (cfg?.kind !== 'heater') return true;
-    return cfg.sensors.some((sid) => this.seenTemperature.has(sid));
+  /** When any feeder of this enclosure last fed, wall ms (null: never). */
+  private lastFedAt(): number | null {
+    let last: number | null = null;
+    for (const f of Object.values(this.persisted().feeding)) if (f.lastFedAt !== null && (last === null || f.lastFedAt > last)) last = f.lastFedAt;
+    return last;
   }
 
   private operatorInputs(p: EnclosurePersisted, now: number): OperatorInputs {
@@ -239,7 +322,7 @@ export class EnclosureRuntime {
   }
 
   private saveGuard(before: GuardState, after: GuardState, mono: number): void {
-    const latchedChanged = JSON.stringify(before.latched) !== JSON.stringify(after.latched);
+    const latchedChanged = !sameFaults(before.latched, after.latched);
     const durable = latchedChanged || mono - this.lastGuardPersist >= GUARD_PERSIST_INTERVAL_MS;
     this.persist((p) => ({ ...p, guard: after }), !durable);
     if (durable) this.lastGuardPersist = mono;
@@ -380,16 +463,15 @@ export class EnclosureRuntime {
    * state (off unless configured otherwise), the cutoff off. Every output is tried, whatever fails.
    */
   async safeOutputs(): Promise<void> {
-    for (const [id, a] of this.o.devices.actuators) {
-      const cfg = this.o.enc.actuators.find((x) => x.id === id);
-      const keepOn = cfg && cfg.kind !== 'heater' && cfg.kind !== 'cutoff' && cfg.startupState === 'on';
-      if (keepOn) await a.apply({ on: true, reason: 'shutdown: startup state' });
-      else await a.forceOff('shutdown');
+    for (const o of this.outputs) {
+      if (o.onAtShutdown) await o.component.apply({ on: true, reason: 'shutdown: startup state' });
+      else await o.component.forceOff('shutdown');
     }
   }
 
-  /** Waits for a feed in progress, drives outputs safe, stops every component. */
+  /** Stops the sampling, waits for a feed in progress, drives outputs safe, stops every component. */
   async stop(): Promise<void> {
+    await this.stopSampling();
     await Promise.allSettled([...this.feeds]);
     await this.safeOutputs();
     const d = this.o.devices;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../hal/clock.js';
+import type { Clock } from '../hal/clock.js';
+import { PeriodicTask } from '../devices/periodic-task.js';
 import { describeError } from '../errors.js';
 
 /**
@@ -16,17 +17,22 @@ export interface TickTiming {
 
 /**
  * Runs `tick` every `periodMs` of monotonic time, on the injected clock. Ticks never overlap: a
- * slow tick delays the next one, and missed periods are skipped, not replayed in a burst (a
- * burst of heater decisions after a stall helps nobody). A tick that throws is logged and the
- * loop goes on; the tick itself is expected to catch at its own boundaries.
+ * tick that returns a promise delays the next one until it settles, and missed periods are
+ * skipped, not replayed in a burst (a burst of heater decisions after a stall helps nobody). The
+ * controller's tick is synchronous (sensors sample beside it, outputs are written off it), so it
+ * holds the period whatever the I/O does. A tick that throws is logged and the loop goes on; the
+ * tick itself is expected to catch at its own boundaries.
  */
 export class TickLoop {
-  private timer: TimerHandle | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private nextDue = 0;
+  private readonly task: PeriodicTask;
+  private started = false;
+  /** Skipped periods already logged. */
+  private reportedSkips = 0;
   /** Monotonic ms the last tick that ran was scheduled for (see {@link TickTiming}). */
   private lastScheduledFor = 0;
+  /** The running tick's due time and start, monotonic ms. */
+  private runDueAt = 0;
+  private runStartedAt = 0;
   /** Ticks completed since start. */
   count = 0;
   /** Monotonic ms when the last tick completed (watchdog, status). */
@@ -35,57 +41,60 @@ export class TickLoop {
   constructor(
     private readonly clock: Clock,
     private readonly periodMs: number,
-    private readonly tick: () => Promise<void>,
+    private readonly tick: () => void | Promise<void>,
     private readonly log: Logger,
     /** Told the timing of every completed tick (simulation report); must not throw. */
     private readonly onTiming?: (t: TickTiming) => void,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(clock, periodMs, this.runOnce);
+  }
 
   /** Starts ticking; the first tick runs immediately. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.nextDue = this.clock.monotonic();
-    this.schedule(0);
+    if (this.started) return;
+    this.started = true;
+    this.task.start(0);
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      this.running = this.runOnce();
-    }, delayMs);
-  }
-
-  private async runOnce(): Promise<void> {
-    if (this.stopped) return;
-    const startedAt = this.clock.monotonic();
-    const scheduledFor = this.nextDue;
-    const dueAt = this.count === 0 ? scheduledFor : this.lastScheduledFor + this.periodMs;
+  private readonly runOnce = (): void | Promise<void> => {
+    const scheduledFor = this.task.scheduledFor;
+    this.runDueAt = this.count === 0 ? scheduledFor : this.lastScheduledFor + this.periodMs;
+    this.lastScheduledFor = scheduledFor;
+    this.runStartedAt = this.clock.monotonic();
+    let out: void | Promise<void> = undefined;
     try {
-      await this.tick();
+      out = this.tick();
     } catch (e) {
-      this.log.error({ err: describeError(e) }, 'control tick failed');
+      this.failed(e);
     }
+    if (out === undefined) return this.completed();
+    return out.then(this.completed, (e: unknown) => {
+      this.failed(e);
+      this.completed();
+    });
+  };
+
+  private failed(e: unknown): void {
+    this.log.error({ err: describeError(e) }, 'control tick failed');
+  }
+
+  private readonly completed = (): void => {
     this.count++;
     const now = this.clock.monotonic();
     this.lastCompletedAt = now;
-    this.lastScheduledFor = scheduledFor;
-    this.onTiming?.({ dueAt, startedAt, endedAt: now });
+    this.onTiming?.({ dueAt: this.runDueAt, startedAt: this.runStartedAt, endedAt: now });
     // Start-up marker (`npm run bench` measures process start to this line): outputs now follow control.
     if (this.count === 1) this.log.info({ tickMs: this.periodMs }, 'first control tick completed: outputs applied');
-    if (this.stopped) return;
-    this.nextDue += this.periodMs;
-    if (this.nextDue <= now) {
-      const skipped = Math.floor((now - this.nextDue) / this.periodMs) + 1;
-      this.nextDue += skipped * this.periodMs;
-      if (skipped > 1) this.log.warn({ skipped }, 'control tick overran its period; skipped ticks');
+    const skipped = this.task.skipped;
+    if (skipped > this.reportedSkips) {
+      this.log.warn({ skipped: skipped - this.reportedSkips }, 'control tick overran its period; skipped ticks');
+      this.reportedSkips = skipped;
     }
-    this.schedule(this.nextDue - now);
-  }
+  };
 
   /** Stops ticking and waits for a tick in progress to finish. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.timer?.cancel();
-    await this.running;
+    this.started = false;
+    await this.task.stop();
   }
 }

@@ -24,6 +24,12 @@ const SensorCommon = {
    * over-temperature cutoff; it costs one tick of delay on a real change.
    */
   medianOf: z.number().int().min(1).max(9).default(3),
+  /**
+   * How often the sensor is sampled, s, beside the control tick (absent: the device's default,
+   * DS18B20 2 s, its conversion taking 750 ms at 12 bits; BME280 1 s, a forced measurement taking up to ~113 ms).
+   * Keep it well under `staleAfterSeconds`.
+   */
+  sampleEverySeconds: z.number().min(0.5).max(600).optional(),
 };
 
 export const Bme280SensorSchema = z.strictObject({

@@ -65,6 +65,8 @@ export class ActuatorComponent {
   private offEpoch = 0;
   private pending: { cmd: ActuatorCommand; epoch: number } | null = null;
   private pendingRun: Promise<void> | null = null;
+  /** The last failed write failed because the read-back disagreed (the line itself was written). */
+  private readBackDisagreed = false;
   private readonly core: DeviceCore<SwitchDriver | DimmerDriver>;
 
   constructor(private readonly opts: ActuatorComponentOptions) {
@@ -87,13 +89,22 @@ export class ActuatorComponent {
    * applied. `on` writes go through the breaker; `off` writes always go through.
    */
   apply(cmd: ActuatorCommand): Promise<void> {
+    return this.submit(cmd) ?? Promise.resolve();
+  }
+
+  /**
+   * {@link apply} for the control tick, which never waits on a write: returns null when nothing had
+   * to be written (the output already is as `cmd` says; the new reason is recorded at once), else
+   * the promise of the queued write, which settles once it is done (read back, retried).
+   */
+  submit(cmd: ActuatorCommand): Promise<void> | null {
     // The usual tick: nothing queued or running and nothing to write. Recording the new reason at
     // once is what the queued run would do, without its promise chain (four outputs, every tick).
     if (this.pending === null && !this.stopped && this.core.idle) {
       const want = this.normalise(cmd);
       if (this.settled(want)) {
-        this.believed = { ...this.believed, reason: want.reason };
-        return Promise.resolve();
+        if (this.believed.reason !== want.reason) this.believed.reason = want.reason;
+        return null;
       }
     }
     const queued = this.pending !== null && this.pendingRun !== null;
@@ -123,9 +134,14 @@ export class ActuatorComponent {
     });
   }
 
-  /** The state we believe the output is in. */
+  /** The state we believe the output is in (a copy). */
   state(): ActuatorState {
     return { ...this.believed };
+  }
+
+  /** The state we believe the output is in, without a copy: read it, do not keep or change it. */
+  peek(): Readonly<ActuatorState> {
+    return this.believed;
   }
 
   /** Health snapshot, with the breaker's current state. */
@@ -210,7 +226,23 @@ export class ActuatorComponent {
   /** Writes off, re-creating the driver first if there is none. `apply` mode feeds the breaker. */
   private async driveOff(reason: string, mode: 'apply' | 'force' = 'force'): Promise<boolean> {
     if ((!this.core.ready || !this.core.driver) && !(await this.open(`off (${reason})`))) return false;
-    return this.write(this.normalise({ on: false, reason }), mode === 'apply' ? 'breaker' : 'force');
+    const ok = await this.write(this.normalise({ on: false, reason }), mode === 'apply' ? 'breaker' : 'force');
+    if (!ok && mode === 'apply' && this.believed.verified === false && this.believed.on && !this.readBackDisagreed) await this.reopenAfterFailedOff();
+    return ok;
+  }
+
+  /**
+   * Turning off must go through: when an `off` write failed every retry (not a read-back that
+   * disagreed: then the line was written and the relay itself is stuck, which the belief keeps),
+   * the output is re-opened at once, as a restart would (release, request the line anew at its
+   * off startup level, self-test), instead of waiting for the supervisor. Only for outputs whose
+   * startup state is off: re-opening drives the startup state. The failure stays in the health.
+   */
+  private async reopenAfterFailedOff(): Promise<void> {
+    if (this.opts.startupState !== 'off') return;
+    const failure = this.believed.reason;
+    if (!(await this.open('off write failed: re-opened at off'))) return;
+    this.believed = { on: false, reason: `${failure}; re-opened at off`, verified: true };
   }
 
   /**
@@ -241,6 +273,7 @@ export class ActuatorComponent {
       if (mode === 'verify') breaker.forceClosed();
       return true;
     } catch (err) {
+      this.readBackDisagreed = err instanceof ReadBackMismatchError;
       const prev = this.believed;
       this.believed =
         err instanceof ReadBackMismatchError

@@ -34,6 +34,11 @@ export class QuantityTrack {
   private lastGood: Stored | null = null;
   private raw: number | null = null;
   private rawSince = 0;
+  /**
+   * The last fresh (not stale) reading built, reused until the next sample: quality `ok` or
+   * `implausible` (range, stuck) depends on the samples only, and staleness is checked first.
+   */
+  private fresh: Reading | null = null;
 
   /**
    * Adds one raw sample taken at wall `at` / monotonic `mono`. The reported value is the median of
@@ -53,6 +58,7 @@ export class QuantityTrack {
       this.raw = raw;
       this.rawSince = mono;
     }
+    this.fresh = null;
     const n = Math.max(1, Math.floor(opts.medianOf));
     // In place (this runs for every sample): drop samples older than the window, append, keep the last n.
     const w = this.window;
@@ -81,6 +87,8 @@ export class QuantityTrack {
    * - `implausible`: the latest sample is out of range, or the raw value has been unchanged for at
    *   least `stuckAfterMs` (> 0) of sampling (`reason` says `stuck …`);
    * - `ok` otherwise.
+   * A fresh reading is one shared, read-only object until the next sample; `sensorId`, `quantity`
+   * and `stuckAfterMs` are the same on every call for one track.
    */
   reading(sensorId: string, quantity: Quantity, nowMono: number, staleAfterMs: number, stuckAfterMs: number): Reading {
     const last = this.last;
@@ -90,6 +98,13 @@ export class QuantityTrack {
       const what = this.lastGood ? 'no good sample' : 'no sample';
       return { sensorId, quantity, value: shown.value, at: shown.at, quality: 'stale', reason: `${what} for ${seconds(nowMono - shown.mono)} s (stale after ${seconds(staleAfterMs)} s)` };
     }
+    // The usual tick: no new sample since the last call and still fresh: the same reading.
+    if (this.fresh === null) this.fresh = this.freshReading(sensorId, quantity, last, stuckAfterMs);
+    return this.fresh;
+  }
+
+  /** The reading of a sample that is not stale: `implausible` (range or stuck) or `ok`. */
+  private freshReading(sensorId: string, quantity: Quantity, last: Stored, stuckAfterMs: number): Reading {
     const { value, at } = last;
     if (last.implausible) {
       const { min, max } = last.implausible.range;

@@ -44,7 +44,24 @@ export interface SensorComponentOptions extends Omit<DeviceCoreOptions<SensorDri
   medianOf?: number;
   /** Plausibility ranges per quantity, over {@link DEFAULT_PLAUSIBLE}. */
   plausible?: Partial<Record<Quantity, PlausibleRange>>;
+  /**
+   * Cadence of the background sampling (config `sampleEverySeconds`), ms; default
+   * {@link DEFAULT_SAMPLE_EVERY_MS}. The component does not schedule itself: the enclosure's
+   * sampling does (alone, or in a 1-Wire bulk conversion with the other probes of the master).
+   */
+  sampleEveryMs?: number;
+  /** The driver can read the value of a bulk conversion (DS18B20 on a w1 master with `therm_bulk_read`). */
+  bulkCapable?: boolean;
 }
+
+/** Default sampling cadence, ms. */
+export const DEFAULT_SAMPLE_EVERY_MS = 2_000;
+
+/**
+ * Where a sample's value comes from: `own` the driver's own measurement (`read()`, which may run a
+ * conversion), `converted` the value of a bulk conversion just run on the bus (`readConverted()`).
+ */
+export type SampleSource = 'own' | 'converted';
 
 /**
  * A sensor as a health-tracked component: driver + retry (transient errors
@@ -59,15 +76,23 @@ export interface SensorComponentOptions extends Omit<DeviceCoreOptions<SensorDri
 export class SensorComponent {
   readonly id: string;
   readonly enclosureId: string;
+  /** Background sampling cadence, ms. */
+  readonly sampleEveryMs: number;
+  /** True when this sensor can take part in a 1-Wire bulk conversion. */
+  readonly bulkCapable: boolean;
   private stopped = false;
   private sampling: Promise<void> | null = null;
   private recovering = 0;
   private readonly tracks = new Map<Quantity, QuantityTrack>();
+  /** What {@link readings} returned last: returned again while every reading is the same object. */
+  private lastReadings: Partial<Record<Quantity, Reading>> | null = null;
   private readonly core: DeviceCore<SensorDriver>;
 
   constructor(private readonly opts: SensorComponentOptions) {
     this.id = opts.id;
     this.enclosureId = opts.enclosureId;
+    this.sampleEveryMs = opts.sampleEveryMs ?? DEFAULT_SAMPLE_EVERY_MS;
+    this.bulkCapable = opts.bulkCapable ?? false;
     this.core = new DeviceCore({ ...opts, kind: 'sensor' });
   }
 
@@ -78,16 +103,26 @@ export class SensorComponent {
   }
 
   /**
+   * True when {@link sample} would read now: started, initialised, no recovery action running and
+   * the circuit lets an attempt through.
+   */
+  canSample(): boolean {
+    return !this.stopped && this.recovering === 0 && this.core.ready && this.core.driver !== null && this.core.breaker.canAttempt();
+  }
+
+  /**
    * Takes one sample through breaker, retry and timeout and records it. Never throws. Skipped while
    * the driver is not initialised (the supervisor restarts it), the circuit is open, a recovery
    * action runs, or a previous sample is still running (that sample's promise is returned).
+   * `source` `converted` reads the value of a bulk conversion just run on the bus, when the driver
+   * can (else its own measurement).
    */
-  sample(): Promise<void> {
+  sample(source: SampleSource = 'own'): Promise<void> {
     if (this.sampling) return this.sampling;
     const driver = this.core.driver;
     if (this.stopped || this.recovering > 0 || !this.core.ready || !driver) return Promise.resolve();
     if (!this.core.breaker.canAttempt()) return Promise.resolve();
-    this.sampling = this.read(driver, 'read', 'breaker')
+    this.sampling = this.read(driver, 'read', 'breaker', source)
       .then(() => undefined)
       .finally(() => {
         this.sampling = null;
@@ -95,17 +130,35 @@ export class SensorComponent {
     return this.sampling;
   }
 
-  /** Latest reading per quantity with its quality, judged at the clock's current monotonic time. */
+  /**
+   * Latest reading per quantity with its quality, judged at the clock's current monotonic time.
+   * Read-only: while nothing changed the same object is returned again.
+   */
   readings(): Partial<Record<Quantity, Reading>> {
     const nowMono = this.opts.clock.monotonic();
     const quantities = this.opts.quantities ?? this.core.driver?.quantities ?? [...this.tracks.keys()];
-    const out: Partial<Record<Quantity, Reading>> = {};
-    for (const q of quantities) {
+    const prev = this.lastReadings;
+    let out: Partial<Record<Quantity, Reading>> | null = null;
+    for (let i = 0; i < quantities.length; i++) {
+      const q = quantities[i];
       const track = this.tracks.get(q);
-      out[q] = track
+      const r = track
         ? track.reading(this.id, q, nowMono, this.staleAfterMs(), this.stuckAfterMs())
-        : { sensorId: this.id, quantity: q, value: null, at: null, quality: 'missing', reason: `never read (${this.core.tracker.health().reason ?? 'no sample yet'})` };
+        : { sensorId: this.id, quantity: q, value: null, at: null, quality: 'missing' as const, reason: `never read (${this.core.tracker.health().reason ?? 'no sample yet'})` };
+      if (out === null && prev !== null && prev[q] === r) continue;
+      if (out === null) {
+        // First difference: copy what matched so far, then go on building.
+        out = {};
+        for (let j = 0; j < i; j++) out[quantities[j]] = prev?.[quantities[j]];
+      }
+      out[q] = r;
     }
+    if (out === null) {
+      if (prev !== null && Object.keys(prev).length === quantities.length) return prev;
+      out = {};
+      for (const q of quantities) out[q] = prev?.[q];
+    }
+    this.lastReadings = out;
     return out;
   }
 
@@ -186,13 +239,15 @@ export class SensorComponent {
   }
 
   /**
-   * One read with retry; records the samples and the outcome. `breaker` mode feeds the breaker;
-   * `verify` mode (recovery actions) bypasses it, closes it on success and fails fatally.
+   * One read with retry (`readConverted()` for a `converted` source where the driver has it, else `read()`); records the samples and
+   * the outcome. `breaker` mode feeds the breaker; `verify` mode (recovery actions) bypasses it,
+   * closes it on success and fails fatally.
    */
-  private async read(driver: SensorDriver, context: string, mode: 'breaker' | 'verify'): Promise<boolean> {
+  private async read(driver: SensorDriver, context: string, mode: 'breaker' | 'verify', source: SampleSource = 'own'): Promise<boolean> {
     let retries = 0;
     try {
-      const samples = await this.core.retrying(() => driver.read(), `${driver.description} read`, () => retries++);
+      const op = source === 'converted' && driver.readConverted ? () => (driver.readConverted as () => Promise<Sample[]>).call(driver) : () => driver.read();
+      const samples = await this.core.retrying(op, `${driver.description} read`, () => retries++);
       const problem = this.ingest(samples);
       if (problem) throw problem;
     } catch (err) {

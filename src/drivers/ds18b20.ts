@@ -128,6 +128,28 @@ export function parseW1Slave(text: string): number {
   return t / 1000;
 }
 
+/** The `temperature` file: m°C as a decimal integer and a newline (empty while a conversion runs). */
+const TEMPERATURE_FILE = /^\s*(-?\d+)\s*$/;
+
+/**
+ * Parses the w1-therm `temperature` file of a DS18B20 (Linux ABI `sysfs-driver-w1_therm`:
+ * m°C as text, the kernel having checked the scratchpad CRC; empty while a bulk conversion runs)
+ * and returns °C. Checks: a decimal integer (`not-ready` when empty, else `garbage`); not exactly
+ * 85 °C, the power-up value (`power-on-value`); inside -55..+125 °C (`out-of-range`).
+ * @throws SensorDataError with the kind above
+ */
+export function parseTemperatureFile(text: string): number {
+  if (text.trim() === '') throw new SensorDataError('not-ready', 'temperature file empty (conversion still running)');
+  const m = TEMPERATURE_FILE.exec(text);
+  if (!m) throw new SensorDataError('garbage', `temperature file is not m°C: ${JSON.stringify(text.slice(0, 40))}`);
+  const t = Number(m[1]);
+  if (t === DS18B20_POWER_ON_MILLIDEGREES) throw new SensorDataError('power-on-value', 'temperature 85000 is the power-up value of the scratchpad, not a measurement');
+  if (t < DS18B20_MIN_MILLIDEGREES || t > DS18B20_MAX_MILLIDEGREES) {
+    throw new SensorDataError('out-of-range', `temperature ${t} m°C is outside the DS18B20 range -55..+125 °C`);
+  }
+  return t / 1000;
+}
+
 /** 1-Wire family code of the DS18B20 (datasheet, "64-bit Lasered ROM Code": 28h). */
 const FAMILY = '28';
 
@@ -168,9 +190,23 @@ export class Ds18b20 implements SensorDriver {
 
   /** Reads `w1_slave` (the kernel runs a conversion, ~750 ms at 12 bits) and parses it. */
   async read(): Promise<Sample[]> {
-    const text = await this.oneWire.readDevice(this.deviceId);
+    return this.parsed(parseW1Slave, await this.oneWire.readDevice(this.deviceId));
+  }
+
+  /**
+   * After the master's bulk conversion (`OneWire.bulkConvert()`): the `temperature` file, the value
+   * converted then, without a conversion of its own. Falls back to {@link read} where the backend
+   * has no `readTemperature`.
+   */
+  async readConverted(): Promise<Sample[]> {
+    if (!this.oneWire.readTemperature) return this.read();
+    return this.parsed(parseTemperatureFile, await this.oneWire.readTemperature(this.deviceId));
+  }
+
+  /** One `temperature` sample from `text`; a data error names this probe. */
+  private parsed(parse: (text: string) => number, text: string): Sample[] {
     try {
-      return [{ quantity: 'temperature', value: parseW1Slave(text) }];
+      return [{ quantity: 'temperature', value: parse(text) }];
     } catch (e) {
       if (e instanceof SensorDataError) throw new SensorDataError(e.kind, `${this.description}: ${e.message}`, { cause: e });
       throw e;

@@ -25,6 +25,12 @@ export interface SensorDriver {
   init(): Promise<void>;
   /** Takes one measurement. */
   read(): Promise<Sample[]>;
+  /**
+   * Reads the value of a bulk conversion the bus master just ran for every device on it (DS18B20
+   * after `OneWire.bulkConvert()`), without a conversion of its own; absent when the chip has no
+   * such path.
+   */
+  readConverted?(): Promise<Sample[]>;
   /** Soft reset and re-init (recovery ladder step "reset"); absent when the chip has none. */
   reset?(): Promise<void>;
 }

@@ -45,6 +45,6 @@ export function createPiHardware(cfg: HardwareConfig, clock: Clock, deps: PiHard
     clock,
     i2c: new I2cBusProvider({ load: deps.loadI2c }),
     gpio: gpioProvider(cfg, clock, deps),
-    oneWire: new SysfsOneWire(cfg.oneWireRoot),
+    oneWire: new SysfsOneWire({ root: cfg.oneWireRoot, clock }),
   };
 }

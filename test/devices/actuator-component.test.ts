@@ -148,16 +148,18 @@ describe('ActuatorComponent', () => {
     expect(actuator.state()).toMatchObject({ on: false, verified: true });
   });
 
-  it('re-writes an unchanged command while unhealthy, until healthy again', async () => {
+  it('re-opens an output whose off write failed at its off startup level, then re-writes the unchanged command while unhealthy, until healthy again', async () => {
     const relay = new FakeSwitch();
     const { actuator, settle } = setup([relay]);
     await actuator.start();
     await actuator.apply(on);
     let failures = 3;
     relay.failSet = () => (failures-- > 0 ? gpioEio() : undefined);
-    await settle(actuator.apply(off)); // fails 3 times: believed on, unverified
+    await settle(actuator.apply(off)); // fails 3 times: re-opened at once at its off startup level
     expect(actuator.health().status).toBe('degraded');
-    await settle(actuator.apply(off)); // write again (verified false)
+    expect(relay.inits).toBe(2);
+    expect(actuator.state()).toMatchObject({ on: false, verified: true });
+    await settle(actuator.apply(off)); // write again (still recovering)
     await settle(actuator.apply(off)); // write again (still recovering)
     await settle(actuator.apply(off)); // third clean success: healthy
     expect(actuator.health()).toMatchObject({ status: 'healthy', counters: { recoveries: 1 } });

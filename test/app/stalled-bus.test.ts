@@ -4,57 +4,22 @@ import { silentLogger } from '../../src/app/logger.js';
 import type { TickTiming } from '../../src/app/tick-loop.js';
 import { parseConfig } from '../../src/config/load.js';
 import { isFallbackReason } from '../../src/control/guard.js';
-import type { Hardware } from '../../src/hal/index.js';
-import type { OneWire } from '../../src/hal/onewire.js';
 import { drive, DEFAULT_SIM_START } from '../../simulators/run-simulation.js';
 import { createSimStateDir } from '../../simulators/sim-state-dir.js';
 import { SimWorld } from '../../simulators/sim-world.js';
-import type { VirtualClock as VirtualClockType } from '../../simulators/virtual-clock.js';
 import { VirtualClock } from '../../simulators/virtual-clock.js';
 
-/** DS18B20 conversion at 12 bits, ms (datasheet "Thermometer Resolution Configuration"). */
-const CONVERSION_MS = 750;
-
 /**
- * A timing-faithful 1-Wire master over the simulated probes: every conversion (a `w1_slave` read or
- * a bulk conversion) takes 750 ms of virtual time, and the master does one thing at a time, as the
- * kernel holds the master's mutex.
+ * Four enclosures on faithful simulated device timing (a DS18B20 conversion takes 750 ms, one
+ * 1-Wire transaction at a time; BME280 forced measurements and I2C transfers take their time), each
+ * a BME280 on its own I2C bus (the heater's only sensor) and two DS18B20 on the shared master.
  */
-class SerialisedOneWire implements OneWire {
-  private queue: Promise<unknown> = Promise.resolve();
-  constructor(
-    private readonly sim: OneWire,
-    private readonly clock: VirtualClockType,
-  ) {}
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-  list(): Promise<string[]> {
-    return this.serial(() => this.sim.list());
-  }
-  readDevice(id: string): Promise<string> {
-    return this.serial(async () => {
-      await this.clock.sleep(CONVERSION_MS);
-      return this.sim.readDevice(id);
-    });
-  }
-  bulkConvert(): Promise<void> {
-    return this.serial(() => this.clock.sleep(CONVERSION_MS));
-  }
-  readTemperature(id: string): Promise<string> {
-    return this.serial(async () => `${/t=(-?\d+)/.exec(await this.sim.readDevice(id))?.[1] ?? ''}\n`);
-  }
-}
-
-/** Four enclosures, each a BME280 on its own I2C bus (the heater's only sensor) and two DS18B20 on the shared master. */
 function fourEnclosures() {
   const pins = [17, 27, 22, 23];
   return parseConfig(
     {
       controller: { id: 'four', name: 'Four enclosures', tickMs: 1000, stateDir: '/tmp/unused', timezone: 'Europe/Berlin' },
-      hardware: { backend: 'sim', sim: { seed: 4, room: { dayC: 21, nightC: 18, humidityPct: 45 } } },
+      hardware: { backend: 'sim', sim: { seed: 4, timing: 'faithful', room: { dayC: 21, nightC: 18, humidityPct: 45 } } },
       enclosures: pins.map((pin, i) => ({
         id: `e${i + 1}`,
         name: `Enclosure ${i + 1}`,
@@ -78,9 +43,7 @@ describe('one stalled I2C bus among four enclosures', () => {
     const config = { ...parsed, controller: { ...parsed.controller, stateDir: state.dir } };
     const clock = new VirtualClock(Date.parse(DEFAULT_SIM_START));
     const world = new SimWorld(config, clock);
-    const hw = world.hardware();
-    const oneWire = new SerialisedOneWire(hw.oneWire, clock);
-    const hardware: Hardware = { ...hw, oneWire };
+    const hardware = world.hardware();
     const timings: TickTiming[] = [];
     const staleAfterMs = config.enclosures[0].sensors[0].staleAfterSeconds * 1000;
     const stallFrom = 10 * 60_000;

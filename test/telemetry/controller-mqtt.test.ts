@@ -76,13 +76,28 @@ describe.skipIf(!MOSQUITTO && !REQUIRED)('controller commands and shutdown over 
     expect(switchOns).toBeLessThanOrEqual(1 + (firstOn.outcome === 'applied' ? 1 : 0));
     const refusal = finals.find((r) => r.outcome === 'refused' && /minimum (on|off) time/.test(r.reason ?? ''));
     expect(refusal?.reason).toMatch(/may switch on at \d{4}-\d\d-\d\dT/);
-    // Home Assistant sees the refusal: the state carries the last command and the real output state.
-    await waitFor(() => state().lastCommand !== null, 'last command in the state', { timeoutMs: 5000 });
+    // Home Assistant sees the refusal: a state is republished with the refused command and the
+    // output's real state and reason (the switch's attributes).
+    const refusedStates = () =>
+      ha.on(`${BASE}/gecko/state`).filter((m) => {
+        const p = JSON.parse(m.payload) as { lastCommand: { outcome: string } | null; actuators: Record<string, { reason: string }> };
+        return p.lastCommand?.outcome === 'refused' && /held off: minimum/.test(p.actuators.heater.reason);
+      });
+    await waitFor(() => refusedStates().length > 0, 'a refusal visible in the state', { timeoutMs: 5000 });
+
+    // Feed now: first "accepted", then what happened (fed, or skipped and why) with the same id.
+    await ha.publish(`${BASE}/gecko/cmd/feed`, '{"id":"f1"}');
+    await waitFor(() => results().some((r) => r.id === 'f1' && r.final), 'feed outcome', { timeoutMs: 10_000 });
+    const feed = results().filter((r) => r.id === 'f1');
+    expect(feed.map((r) => [r.final, r.outcome])[0]).toEqual([false, 'accepted']);
+    expect(feed).toHaveLength(2);
+    expect(['fed', 'skipped']).toContain(feed[1].outcome);
+    if (feed[1].outcome === 'skipped') expect(feed[1].reason).toBeTruthy();
 
     // status --json figures.
     const report = (await queryStatusSocket(join(dir, 'state', 'terrarium.sock'), { cmd: 'status' })) as StatusReport;
     expect(report.mqtt?.broker).toMatchObject({ connected: true, protocolVersion: 5 });
-    expect(report.mqtt?.commands).toMatchObject({ received: 42, allowed: ['mode', 'setpoint', 'output', 'feed', 'acknowledge'] });
+    expect(report.mqtt?.commands).toMatchObject({ received: 43, allowed: ['mode', 'setpoint', 'output', 'feed', 'acknowledge'] });
     expect(report.mqtt?.outbox.dropped).toBe(0);
 
     // Shutdown: outputs safe, the final state (heater off) published, then offline.

@@ -109,24 +109,22 @@ export class SimI2cBus implements I2cBus {
     return this.stalled;
   }
 
-  /** Waits for a stall to clear, then fails the transfer; with faithful timing, waits for the bus and the transfer's time. */
+  /** A transfer on a stalled bus: waits for the stall to clear, whatever the address, then fails as lost. */
+  private async stall(address: number): Promise<never> {
+    this.totals.transfers++;
+    await new Promise<void>((resolve) => this.stallWaiters.push(resolve));
+    return this.fail(address, this.slots.get(address), 'EIO', 'bus stalled (SDA held low); transfer lost');
+  }
+
+  /** Faithful timing: waits for the bus and the transfer's time. */
   private async hold(address: number, slot: Slot, kind: 'read' | 'write', n: number): Promise<void> {
-    if (this.stalled) {
-      await new Promise<void>((resolve) => this.stallWaiters.push(resolve));
-      this.fail(address, slot, 'EIO', 'bus stalled (SDA held low); transfer lost');
-    }
-    if (this.clockHz === undefined) return;
     const now = this.clock.monotonic();
     const start = Math.max(now, this.freeAt);
-    this.freeAt = start + i2cTransferMs(kind, n, this.clockHz);
+    this.freeAt = start + i2cTransferMs(kind, n, this.clockHz ?? DEFAULT_I2C_CLOCK_HZ);
     await this.clock.sleep(this.freeAt - now);
     if (this.closed) this.fail(address, slot, 'ENODEV', 'bus closed');
   }
 
-  /** Whether a transfer must wait (stall or faithful timing) before it happens. */
-  private get holds(): boolean {
-    return this.stalled || this.clockHz !== undefined;
-  }
 
   /** Attaches `model` at `address` (replacing any device there). */
   attach(address: number, model: I2cDeviceModel): void {
@@ -173,23 +171,26 @@ export class SimI2cBus implements I2cBus {
   }
 
   async readByte(address: number, register: number): Promise<number> {
+    if (this.stalled) await this.stall(address);
     const slot = this.begin(address, register, 1);
-    if (this.holds) await this.hold(address, slot, 'read', 1);
+    if (this.clockHz !== undefined) await this.hold(address, slot, 'read', 1);
     if (slot.fault !== null) await this.applyFault(address, slot);
     return slot.fault?.kind === 'garbage' ? this.randomByte() : slot.model.readRegister(register) & 0xff;
   }
 
   async writeByte(address: number, register: number, value: number): Promise<void> {
+    if (this.stalled) await this.stall(address);
     const slot = this.begin(address, register, 1);
     if (!isByte(value)) this.fail(address, slot, 'EINVAL', `value ${value} is not a byte`);
-    if (this.holds) await this.hold(address, slot, 'write', 1);
+    if (this.clockHz !== undefined) await this.hold(address, slot, 'write', 1);
     if (slot.fault !== null) await this.applyFault(address, slot);
     slot.model.writeRegister(register, value);
   }
 
   async readBlock(address: number, register: number, length: number): Promise<Uint8Array> {
+    if (this.stalled) await this.stall(address);
     const slot = this.begin(address, register, length);
-    if (this.holds) await this.hold(address, slot, 'read', length);
+    if (this.clockHz !== undefined) await this.hold(address, slot, 'read', length);
     if (slot.fault !== null) await this.applyFault(address, slot);
     const out = new Uint8Array(length);
     const garbage = slot.fault?.kind === 'garbage';
@@ -199,8 +200,9 @@ export class SimI2cBus implements I2cBus {
   }
 
   async writeBlock(address: number, register: number, data: Uint8Array): Promise<void> {
+    if (this.stalled) await this.stall(address);
     const slot = this.begin(address, register, data.length);
-    if (this.holds) await this.hold(address, slot, 'write', data.length);
+    if (this.clockHz !== undefined) await this.hold(address, slot, 'write', data.length);
     if (slot.fault !== null) await this.applyFault(address, slot);
     const step = slot.model.autoIncrement?.() === false ? 0 : 1;
     for (let i = 0; i < data.length; i++) slot.model.writeRegister((register + i * step) & 0xff, data[i]);

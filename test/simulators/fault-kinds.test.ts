@@ -142,11 +142,12 @@ describe('bus faults', () => {
     };
     track(bus.readByte(0x76, 0xd0), 'bme280');
     track(bus.writeByte(0x40, 0x00, 0x20), 'pca9685');
+    track(bus.readByte(0x50, 0x00), 'absent'); // SDA held low: not even a NACK comes back
     await clock.advance(60_000);
     expect(outcomes).toEqual([]);
     clear();
     await clock.advance(1);
-    expect(outcomes.sort()).toEqual(['bme280 EIO', 'pca9685 EIO']);
+    expect(outcomes.sort()).toEqual(['absent EIO', 'bme280 EIO', 'pca9685 EIO']);
     expect(await bus.readByte(0x76, 0xd0)).toBe(0x60);
   });
 

@@ -2,18 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { issuesOf } from './issues.js';
 
 const base = (): any => JSON.parse(readFileSync('config/simulated.json', 'utf8'));
 
-function issuesOf(raw: unknown): { path: string; message: string }[] {
-  try {
-    parseConfig(raw, 'config/simulated.json');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('configuration errors name the path and the reason', () => {
   it.each([

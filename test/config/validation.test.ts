@@ -2,20 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
+import type { ConfigIssue } from '../../src/config/errors.js';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { issuesOf } from './issues.js';
 
 const base = (): any => JSON.parse(readFileSync('config/simulated.json', 'utf8'));
 
-function issuesOf(raw: unknown): ConfigIssue[] {
-  try {
-    parseConfig(raw, 'config/simulated.json');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 const at = (issues: ConfigIssue[], path: string): string[] => issues.filter((i) => i.path === path).map((i) => i.message);
 

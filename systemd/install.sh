@@ -250,6 +250,8 @@ if [ "$SYSTEM" = 1 ]; then
     ok "node_modules matches $(basename "$LOCK_SRC")"
   else
     run sh -c "cd '$APP' && $NPM_INSTALL"
+    # vega and vega-lite (~35 MB) only draw `terrarium simulate --report` charts: not on the Pi.
+    run sh -c "cd '$APP' && npm uninstall --no-save --omit=dev --no-audit --no-fund vega vega-lite"
     [ "$DRY_RUN" = 1 ] || printf '%s\n' "$want" >"$LOCK_MARK"
     did "installed production dependencies ($NPM_INSTALL)"
   fi

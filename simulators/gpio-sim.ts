@@ -182,6 +182,16 @@ export class SimGpio implements GpioProvider {
     for (const line of [...this.owners.keys()]) this.change(line, () => this.owners.delete(line));
   }
 
+  /**
+   * The board lost power (power cut): every line is released and no longer driven; when power
+   * returns the lines are unconfigured inputs, so a relay input reads undriven (off) until a process
+   * opens it again. Levels from external circuits (float switch) stay.
+   */
+  powerLoss(): void {
+    this.releaseAll();
+    for (const line of [...this.driven.keys()]) this.change(line, () => this.driven.delete(line));
+  }
+
   /** Releases `line` if `owner` still holds it (closing a handle twice is a no-op). */
   private release(line: number, owner: Owner): void {
     if (this.owners.get(line) === owner) this.change(line, () => this.owners.delete(line));

@@ -13,7 +13,8 @@ import { applyFault } from './fault-injector.js';
 import { createSimStateDir } from './sim-state-dir.js';
 import { SimWorld } from './sim-world.js';
 import { VirtualClock } from './virtual-clock.js';
-import type { TimerHandle } from '../src/hal/clock.js';
+import type { Clock, TimerHandle } from '../src/hal/clock.js';
+import { ProcessHost, SHIPPED_SYSTEMD, type SystemdModel } from './process-host.js';
 
 /** Default simulated start: a fixed instant, so a run is reproducible from its seed alone. */
 export const DEFAULT_SIM_START = '2026-06-01T00:00:00Z';
@@ -37,6 +38,10 @@ export interface SimulationOptions {
    * crash-restart (scenario tests send operator commands, e.g. `commands.acknowledge`).
    */
   onController?: (controller: Controller) => void;
+  /** How systemd supervises the process (process-hang watchdog kills); default: the shipped unit. */
+  systemd?: SystemdModel;
+  /** Tick-lateness verdict: largest p99 lateness that holds the period, ms (default 50). */
+  p99LatenessMaxMs?: number;
 }
 
 /** A mode change seen during the run (scenario expectations). */
@@ -88,8 +93,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const stateDir = o.stateDir ?? (ownDir as { dir: string }).dir;
   const config: Config = { ...o.config, controller: { ...o.config.controller, stateDir } };
   const log = o.log ?? silentLogger();
-  const world = new SimWorld(config, clock, seed);
-  const recorder = new SimRecorder({ tickMs: config.controller.tickMs, timezone: config.controller.timezone });
+  const recorder = new SimRecorder({ tickMs: config.controller.tickMs, timezone: config.controller.timezone, p99LatenessMaxMs: o.p99LatenessMaxMs });
   const modes: ModeChange[] = [];
   const lastMode = new Map<string, EnclosureMode>();
   const recoveries: RecoveryEvent[] = [];
@@ -97,10 +101,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const events: SimulationResult['events'] = [];
   let ticks = 0;
 
-  const build = (): Controller =>
+  const build = (processClock: Clock, stateWrite: (file: string, text: string) => void): Controller =>
     new Controller({
       config,
-      hardware: world.hardware(),
+      hardware: { ...world.hardware(), clock: processClock },
+      stateWrite,
       log,
       onTick: (outcomes) => {
         ticks++;
@@ -137,25 +142,35 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     });
 
   const encIds = config.enclosures.map((e) => e.id);
-  // While no controller ticks (process down), the truth is still sampled once per tick period, so
-  // the true ranges and safety violations cover the downtime.
+  // While no controller ticks (process down or hung), the truth is still sampled once per tick
+  // period, so the true ranges and safety violations cover the downtime.
   let offline: TimerHandle | undefined;
   const sampleOffline = (): void => {
     for (const id of encIds) recorder.recordOffline(id, clock.now(), world.truth(id));
     offline = clock.setTimeout(sampleOffline, config.controller.tickMs);
   };
-  const processDown = (state: 'down' | 'hung'): void => {
-    recorder.processState(encIds, clock.now(), state);
-    offline?.cancel();
-    sampleOffline();
-  };
-  const processUp = (): void => {
-    offline?.cancel();
-    offline = undefined;
-  };
-
-  let controller = build();
-  const started = drive(clock, controller.start());
+  const host: ProcessHost = new ProcessHost({
+    clock,
+    config,
+    systemd: o.systemd ?? SHIPPED_SYSTEMD,
+    build,
+    events: {
+      started: (c) => o.onController?.(c),
+      down: (state) => {
+        recorder.processState(encIds, clock.now(), state);
+        offline?.cancel();
+        sampleOffline();
+      },
+      up: () => {
+        offline?.cancel();
+        offline = undefined;
+      },
+    },
+  });
+  // The devices run on the current process's clock: their I/O is seen only while it runs.
+  const world = new SimWorld(config, host.deviceClock, seed);
+  host.world = world;
+  const started = drive(clock, host.start());
 
   const faultWindows: SimulationResult['faultWindows'] = [];
   const endMono = o.days * 86_400_000;
@@ -166,59 +181,61 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       const window = { event: ev, from: clock.now(), to: null as number | null };
       faultWindows.push(window);
       const { kind, ...fields } = ev.fault;
-      const index = recorder.recordInjection({
+      const injection = {
         kind,
         at: clock.now(),
         mono: clock.monotonic(),
         enclosure: ev.enclosure ?? null,
         device: ev.device ?? null,
         bus: eventBus(config, ev),
-        fields,
+        fields: fields as Record<string, unknown>,
         durationSeconds: ev.duration === undefined ? null : durationMs(ev.duration) / 1000,
         touches: touchedComponents(config, ev),
-      });
-      const cleared = (): void => {
+      };
+      const cleared = (index: number): void => {
         window.to = clock.now();
         recorder.recordCleared(index, window.to);
       };
-      if (ev.fault.kind === 'crash-restart') {
-        const downtime = durationMs(ev.fault.downtime);
-        void (async () => {
-          await started;
-          await controller.abandon();
-          world.crashProcess();
-          processDown('down');
-          await clock.sleep(downtime);
-          processUp();
-          controller = build();
-          await controller.start();
-          o.onController?.(controller);
-          cleared();
-        })();
+      const f = ev.fault;
+      if (f.kind === 'operator') {
+        const result = host.command(ev.enclosure ?? config.enclosures[0].id, f);
+        cleared(recorder.recordInjection({ ...injection, fields: { ...injection.fields, result } }));
         return;
       }
-      if (ev.fault.kind === 'clock-jump') {
-        clock.jumpWall(ev.fault.by * 1000);
-        cleared();
+      const index = recorder.recordInjection(injection);
+      if (f.kind === 'clock-jump') {
+        clock.jumpWall(f.by * 1000);
+        cleared(index);
         return;
       }
-      const clear = applyFault(world, config, ev);
-      if (ev.duration !== undefined) {
+      // Process kinds act once the first process has started (an event at 0 waits for it).
+      const afterStart = (act: () => Promise<unknown>): void => {
+        void started.then(act).then(() => cleared(index));
+      };
+      if (f.kind === 'crash-restart') return afterStart(() => host.crash(durationMs(f.downtime)));
+      if (f.kind === 'power-cut') return afterStart(() => host.powerCut(durationMs(f.downtime)));
+      if (f.kind === 'process-hang') return afterStart(() => host.hang(durationMs(f.duration)));
+      const clearAfterDuration = (clear: () => void): void => {
+        if (ev.duration === undefined) return;
         clock.setTimeout(() => {
           clear();
-          cleared();
+          cleared(index);
         }, durationMs(ev.duration));
+      };
+      if (f.kind === 'disk-full' || f.kind === 'state-readonly') {
+        host.setDiskFault(f.kind === 'disk-full' ? 'ENOSPC' : 'EROFS');
+        return clearAfterDuration(() => host.setDiskFault(null));
       }
+      clearAfterDuration(applyFault(world, config, ev));
     }, Math.max(0, at - clock.monotonic()));
   }
   await started;
-  o.onController?.(controller);
 
   for (let t = STEP_MS; t <= endMono; t += STEP_MS) {
     await clock.runUntilMonotonic(t);
     if (o.onProgress && t % 3_600_000 === 0) o.onProgress(t / endMono);
   }
-  await drive(clock, controller.stop());
+  await drive(clock, host.stop());
   ownDir?.remove();
   const report = recorder.report({ wallSeconds: o.wallSeconds?.() ?? 0, ticks, meta: { seed, days: o.days, scenario: o.scenario?.name ?? null, config: config.file } });
   return { report, modes, recoveries, events, faultWindows, world, ticks };

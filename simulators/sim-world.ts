@@ -265,6 +265,19 @@ export class SimWorld {
     this.gpio.releaseAll();
   }
 
+  /**
+   * Mains gone (power-cut fault): the physics is brought up to now with the outputs as they were,
+   * then the process dies as in {@link crashProcess}, the GPIO lines lose their levels (relays
+   * open) and every PCA9685 goes through its power-on reset (all channels off): nothing is
+   * powered until a new process drives it.
+   */
+  powerCut(): void {
+    this.sync();
+    this.crashProcess();
+    this.gpio.powerLoss();
+    for (const board of this.pwmBoards.values()) board.powerOn();
+  }
+
   private handles: SimBusHandle[] = [];
 
   /** Brings every enclosure's physics up to the clock, with the loads as the outputs now drive them. */

@@ -49,6 +49,8 @@ export interface ControllerOptions {
   telemetry?: (sink: CommandSinkImpl) => TelemetryPort;
   /** Called after every completed tick (simulation recorder, benchmarks). */
   onTick?: (outcomes: TickOutcome[]) => void;
+  /** How the state document is written (default: durably to `stateDir`; the simulator injects disk faults). */
+  stateWrite?: (file: string, text: string) => void;
   /** Called with the timing of every tick the tick loop runs (simulation report: tick lateness). */
   onTickTiming?: (t: TickTiming) => void;
   /** Called for every recovery step/outcome (simulation report). */
@@ -112,7 +114,7 @@ export class Controller {
   constructor(private readonly o: ControllerOptions) {
     const cfg = o.config;
     this.random = o.random ?? new SeededRandom(cfg.hardware.sim.seed);
-    this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState);
+    this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState, o.stateWrite);
     this.supervisor = new Supervisor({ clock: o.hardware.clock, log: o.log, components: () => this.recoverables(), onRecovery: (ev) => this.recordRecovery(ev) });
     this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => void this.decideAndReport(), o.log, o.onTickTiming);
   }

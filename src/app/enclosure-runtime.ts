@@ -15,6 +15,8 @@ import type { ComponentHealth } from '../resilience/health-types.js';
 import { deriveMode } from '../supervisor/mode.js';
 import type { Clock } from '../hal/clock.js';
 import type { StateDocument } from '../store/state-document.js';
+import { StateStoreError } from '../store/errors.js';
+import { describeError } from '../errors.js';
 import type { EnclosureDevices } from './build-devices.js';
 import { feedingOf, initialEnclosurePersisted, type EnclosurePersisted, type PersistedState } from './enclosure-state.js';
 import type { CommandResult } from '../telemetry/sink.js';
@@ -99,6 +101,8 @@ export class EnclosureRuntime {
   private readonly feeds = new Set<Promise<void>>();
   private readonly schedules = new Map<string, FeedSchedule>();
   private lastGuardPersist = Number.NEGATIVE_INFINITY;
+  /** The last durable write of the state failed (disk full, read-only): logged once until one succeeds. */
+  private stateUnwritable = false;
   private readonly loggedSkips = new Set<string>();
   private readonly lastApplied = new Map<string, string>();
   /** Sensors that delivered a trustworthy temperature since this process started. */
@@ -324,8 +328,19 @@ export class EnclosureRuntime {
   private saveGuard(before: GuardState, after: GuardState, mono: number): void {
     const latchedChanged = !sameFaults(before.latched, after.latched);
     const durable = latchedChanged || mono - this.lastGuardPersist >= GUARD_PERSIST_INTERVAL_MS;
-    this.persist((p) => ({ ...p, guard: after }), !durable);
     if (durable) this.lastGuardPersist = mono;
+    try {
+      this.persist((p) => ({ ...p, guard: after }), !durable);
+    } catch (e) {
+      // A full or read-only disk must not stop control (the outputs are applied after this): the
+      // document keeps the new state in memory and the next durable write carries it.
+      if (!(e instanceof StateStoreError)) throw e;
+      if (!this.stateUnwritable) this.o.log.error({ enclosure: this.id, err: describeError(e) }, 'state not written: control goes on with the state in memory');
+      this.stateUnwritable = true;
+      return;
+    }
+    if (durable && this.stateUnwritable) this.o.log.info({ enclosure: this.id }, 'state written again');
+    if (durable) this.stateUnwritable = false;
   }
 
   private feed(now: number, clockPlausible: boolean, temperatureC: number | null, setpointC: number, events: ControlEvent[], clockTrusted: boolean, runMs: number): void {

@@ -16,11 +16,14 @@ export class StateDocument<T> {
    * @param file absolute path of the JSON file
    * @param parse validates a parsed JSON value and returns the document (throws on bad content)
    * @param initial the document on first start
+   * @param write how a new version reaches the disk (default {@link writeDurable}; the simulator
+   *   injects write failures here); must throw StateStoreError when it cannot write
    */
   constructor(
     readonly file: string,
     private readonly parse: (raw: unknown) => T,
     private readonly initial: () => T,
+    private readonly write: (file: string, text: string) => void = writeDurable,
   ) {
     this.value = initial();
   }
@@ -45,7 +48,7 @@ export class StateDocument<T> {
     this.value = next;
     const text = JSON.stringify(next);
     if (text === this.lastWritten) return;
-    writeDurable(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    this.write(this.file, `${JSON.stringify(next, null, 2)}\n`);
     this.lastWritten = text;
   }
 

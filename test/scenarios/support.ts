@@ -80,6 +80,8 @@ export interface RunOptions {
   /** Replaces the shipped file (inline scenarios built by a test). */
   scenario?: Scenario;
   seed?: number;
+  /** State directory (default: a fresh private one). */
+  stateDir?: string;
   /** Extra per-tick hook (after the harness has recorded the tick). */
   onTick?: (outcomes: TickOutcome[], world: SimWorld, controller: Controller) => void;
 }
@@ -129,6 +131,7 @@ export async function runScenario(name: string, o: RunOptions = {}): Promise<Sce
     config,
     days: o.days ?? scenario.days,
     seed: o.seed,
+    stateDir: o.stateDir,
     scenario,
     onController: (c) => controllers.push(c),
     onTick: (outcomes, world) => {

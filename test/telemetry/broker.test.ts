@@ -342,6 +342,15 @@ function brokerSuite(name: string, start: () => Promise<BrokerHarness>): void {
       expect(JSON.parse(after.last(`${BASE}/status`)!.payload)).toMatchObject({ seq: 65 });
     });
 
+    it('speaks MQTT 5 by default, and MQTT 3.1.1 at once to a broker that refuses 5', async () => {
+      const r = rig();
+      const obs = await observe();
+      await online(r, obs);
+      expect(r.t.status().protocolVersion).toBe(name.startsWith('aedes') ? 4 : 5);
+      expect(r.t.status().attempts).toBe(name.startsWith('aedes') ? 2 : 1); // the fallback is immediate, no backoff
+      expect(r.clients.map((c) => c.options.protocolVersion)).toEqual(name.startsWith('aedes') ? [5, 4] : [5]);
+    });
+
     it.skipIf(name.startsWith('aedes'))('works the same over MQTT 5 (aedes speaks 3.1.1 only)', async () => {
       const r = rig({ mqtt: { protocolVersion: 5 } });
       const obs = await observe();

@@ -5,19 +5,27 @@ import type { I2cBus, I2cProvider } from '../src/hal/i2c.js';
 import type { Hardware } from '../src/hal/index.js';
 import { SeededRandom } from '../src/resilience/random.js';
 import { Bme280Sim } from './devices/bme280-sim.js';
+import { Mcp23017Sim } from './devices/mcp23017-sim.js';
 import { Pca9685Sim } from './devices/pca9685-sim.js';
+import { Pcf857xSim } from './devices/pcf857x-sim.js';
 import { SensorFaults } from './devices/sensor-faults.js';
 import { SimGpio } from './gpio-sim.js';
 import { SimI2cBus } from './i2c-sim.js';
 import { SimOneWire } from './onewire-sim.js';
 import { EnclosurePhysics, type PhysicsState } from './physics/enclosure-physics.js';
 import { RoomModel } from './physics/room.js';
+import { SimPlugs } from './plugs/sim-plugs.js';
 
 /**
  * How one actuator's physical load is driven: a relay on a GPIO line, or a PCA9685 channel.
  * `stuck`: an injected relay fault (`on`: contacts welded, `off`: never closes), or `null`.
  */
-export type LoadWiring = ({ actuatorId: string; via: 'gpio'; line: number; activeLow: boolean } | { actuatorId: string; via: 'pwm'; board: Pca9685Sim; channel: number }) & {
+export type LoadWiring = (
+  | { actuatorId: string; via: 'gpio'; line: number; activeLow: boolean }
+  | { actuatorId: string; via: 'pwm'; board: Pca9685Sim; channel: number }
+  | { actuatorId: string; via: 'expander'; chip: { pinLevel(line: number): boolean | undefined }; line: number; activeLow: boolean }
+  | { actuatorId: string; via: 'plug'; plug: { readonly isOn: boolean } }
+) & {
   stuck: 'on' | 'off' | null;
 };
 
@@ -114,6 +122,9 @@ export class SimWorld {
   readonly random: SeededRandom;
   private readonly noise: SeededRandom;
   private readonly pwmBoards = new Map<string, Pca9685Sim>();
+  private readonly expanders = new Map<string, Mcp23017Sim | Pcf857xSim>();
+  /** Smart plugs (simulated Tasmota/Shelly peers on an in-process broker). */
+  readonly plugs: SimPlugs;
   private readonly noiseC: number;
   private readonly faithful: boolean;
   private readonly gaussian = (): number => this.noise.gaussian();
@@ -134,6 +145,7 @@ export class SimWorld {
     this.noiseC = config.hardware.sim.sensorNoiseC;
     this.faithful = config.hardware.sim.timing === 'faithful';
     this.gpio = new SimGpio(clock, this.faithful ? config.hardware.sim.gpioToolMs : 0);
+    this.plugs = new SimPlugs(clock);
     this.oneWire = new SimOneWire({ clock, random: new SeededRandom(seed ^ 0x1e1e), timing: config.hardware.sim.timing });
     const room = new RoomModel(config.hardware.sim.room);
     for (const enc of config.enclosures) this.enclosures.set(enc.id, this.buildEnclosure(enc, room));
@@ -146,6 +158,18 @@ export class SimWorld {
       this.buses.set(n, b);
     }
     return b;
+  }
+
+  /** The simulated MCP23017 or PCF857x at `bus`/`address`, attached to its bus on first use. */
+  private expander(type: 'mcp23017' | 'pcf8574' | 'pcf8575', bus: number, address: number): Mcp23017Sim | Pcf857xSim {
+    const key = `${bus}:${address}`;
+    let chip = this.expanders.get(key);
+    if (!chip) {
+      chip = type === 'mcp23017' ? new Mcp23017Sim() : new Pcf857xSim(type === 'pcf8574' ? 8 : 16);
+      this.bus(bus).attach(address, chip);
+      this.expanders.set(key, chip);
+    }
+    return chip;
   }
 
   private pwmBoard(bus: number, address: number): Pca9685Sim {
@@ -220,8 +244,24 @@ export class SimWorld {
         if (a.drive.type === 'servo') this.wireServo(sim, a.id, this.pwmBoard(a.drive.bus, a.drive.address), a.drive.channel, (a.drive.closedUs + a.drive.openUs) / 2, a.drive.openUs > a.drive.closedUs);
         continue;
       }
-      if (a.output.type === 'gpio') sim.loads.push({ actuatorId: a.id, via: 'gpio', line: a.output.pin, activeLow: a.output.activeLow, stuck: null });
-      else sim.loads.push({ actuatorId: a.id, via: 'pwm', board: this.pwmBoard(a.output.bus, a.output.address), channel: a.output.channel, stuck: null });
+      const o = a.output;
+      switch (o.type) {
+        case 'gpio':
+          sim.loads.push({ actuatorId: a.id, via: 'gpio', line: o.pin, activeLow: o.activeLow, stuck: null });
+          break;
+        case 'pca9685':
+          sim.loads.push({ actuatorId: a.id, via: 'pwm', board: this.pwmBoard(o.bus, o.address), channel: o.channel, stuck: null });
+          break;
+        case 'mcp23017':
+        case 'pcf8574':
+        case 'pcf8575':
+          sim.loads.push({ actuatorId: a.id, via: 'expander', chip: this.expander(o.type, o.bus, o.address), line: o.line, activeLow: o.activeLow, stuck: null });
+          break;
+        case 'tasmota':
+        case 'shelly':
+          sim.loads.push({ actuatorId: a.id, via: 'plug', plug: this.plugs.add(o), stuck: null });
+          break;
+      }
     }
     return sim;
   }
@@ -251,7 +291,7 @@ export class SimWorld {
         return h;
       },
     };
-    return { kind: 'sim', clock: this.clock, i2c, gpio: this.gpio, oneWire: this.oneWire };
+    return { kind: 'sim', clock: this.clock, i2c, gpio: this.gpio, oneWire: this.oneWire, mqtt: this.plugs.controllerLink() };
   }
 
   /**
@@ -263,6 +303,7 @@ export class SimWorld {
     for (const h of this.handles) void h.close();
     this.handles = [];
     this.gpio.releaseAll();
+    this.plugs.killController();
   }
 
   /**
@@ -293,9 +334,16 @@ export class SimWorld {
           const on = load.stuck !== null ? load.stuck === 'on' : level === undefined ? false : level !== load.activeLow;
           sim.physics.setOutput(load.actuatorId, on);
           if (on && dtS > 0) this.drainReservoir(sim, load.actuatorId, dtS);
-        } else {
+        } else if (load.via === 'pwm') {
           const duty = load.stuck !== null ? (load.stuck === 'on' ? 1 : 0) : load.board.dutyCycle(load.channel);
           sim.physics.setOutput(load.actuatorId, duty > 0, duty);
+        } else {
+          // An expander line that floats (chip reset: high-impedance input) leaves the relay off.
+          const level = load.via === 'expander' ? load.chip.pinLevel(load.line) : undefined;
+          const driven = load.via === 'plug' ? load.plug.isOn : level === undefined ? false : level !== load.activeLow;
+          const on = load.stuck !== null ? load.stuck === 'on' : driven;
+          sim.physics.setOutput(load.actuatorId, on);
+          if (on && dtS > 0) this.drainReservoir(sim, load.actuatorId, dtS);
         }
       }
       sim.physics.advanceTo(mono, wall);

@@ -9,11 +9,11 @@ import { Bme280 } from '../drivers/bme280.js';
 import { Ds18b20 } from '../drivers/ds18b20.js';
 import { RelayPulseFeeder, ServoFeeder } from '../drivers/feeder.js';
 import { Pca9685 } from '../drivers/pca9685.js';
-import { PwmDimmer } from '../drivers/pwm-output.js';
 import { RelayOutput } from '../drivers/relay.js';
 import type { FeederDriver, SensorDriver } from '../drivers/types.js';
 import type { Hardware } from '../hal/index.js';
 import type { Random } from '../resilience/random.js';
+import { ExpanderPool, outputDriverFactory } from './output-drivers.js';
 
 /** The health-tracked components of one enclosure. */
 export interface EnclosureDevices {
@@ -41,8 +41,12 @@ const PCA9685_FREQUENCY_HZ = 50;
  */
 export class Pca9685Pool {
   private readonly boards = new Map<string, Promise<Pca9685>>();
+  /** The I2C expanders (MCP23017, PCF857x) of the same controller, shared the same way. */
+  readonly expanders: ExpanderPool;
 
-  constructor(private readonly hw: Hardware) {}
+  constructor(private readonly hw: Hardware) {
+    this.expanders = new ExpanderPool(hw);
+  }
 
   get(bus: number, address: number): Promise<Pca9685> {
     const key = `${bus}:${address}`;
@@ -125,11 +129,7 @@ export function buildEnclosureDevices(enc: EnclosureConfig, hw: Hardware, pool: 
       feeders.set(a.id, new FeederComponent({ id: a.id, enclosureId: enc.id, clock, log, createDriver: feederDriverFactory(a, hw, pool) }));
       continue;
     }
-    const out = a.output;
-    const createDriver =
-      out.type === 'gpio'
-        ? async () => new RelayOutput(hw.gpio, { pin: out.pin, activeLow: out.activeLow, startupState: a.startupState })
-        : async () => new PwmDimmer(await pool.get(out.bus, out.address), out.channel, { startupState: a.startupState });
+    const createDriver = outputDriverFactory(a.output, a.startupState, hw, pool, pool.expanders, `terrarium-${enc.id}-${a.id}`);
     actuators.set(a.id, new ActuatorComponent({ id: a.id, enclosureId: enc.id, kind: a.kind, clock, random, log, createDriver, startupState: a.startupState }));
   }
 

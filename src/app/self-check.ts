@@ -11,7 +11,25 @@ import { RelayOutput } from '../drivers/relay.js';
 import { describeError } from '../errors.js';
 import { withTimeout, type Clock } from '../hal/clock.js';
 import type { Hardware } from '../hal/index.js';
+import { Pca9685Pool } from './build-devices.js';
 import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
+import { deadManOf, type OutputConfig, outputDriverFactory } from './output-drivers.js';
+
+/** Where an expander line or plug output is, for the check table. */
+function outputWhere(out: OutputConfig): string {
+  switch (out.type) {
+    case 'tasmota':
+      return `${out.topic} POWER${out.relay}`;
+    case 'shelly':
+      return `${out.prefix} switch:${out.switchId}`;
+    case 'gpio':
+      return `GPIO${out.pin}`;
+    case 'pca9685':
+      return `i2c-${out.bus} 0x${out.address.toString(16)} channel ${out.channel}`;
+    default:
+      return `i2c-${out.bus} 0x${out.address.toString(16)} line ${out.line}${out.activeLow ? ' (active-low)' : ''}`;
+  }
+}
 
 /** One line of the `terrarium check` table. */
 export interface CheckResult {
@@ -35,13 +53,16 @@ async function probe(clock: Clock, item: string, fn: () => Promise<string>): Pro
 /**
  * Probes every configured device and the environment: BME280 chip id,
  * DS18B20 presence and a valid reading, each relay line opened at its safe level and read back,
- * PCA9685 boards, the float switch, clock plausibility, the state directory, the broker.
+ * PCA9685 boards, relays on expander lines and smart plugs (driven OFF and confirmed), whether each
+ * heater's output has a dead-man of its own (a heater on a plug without one is a warning), the
+ * float switch, clock plausibility, the state directory, the broker.
  * Outputs are driven only to their OFF level. Never throws: every problem is a `fail` row.
  */
 export async function selfCheck(config: Config, hw: Hardware): Promise<CheckResult[]> {
   const { clock } = hw;
   const results: CheckResult[] = [{ item: 'configuration', verdict: 'ok', detail: `${config.file}: ${config.enclosures.length} enclosure(s), backend ${hw.kind}` }];
   const boards = new Set<string>();
+  const pwmPool = new Pca9685Pool(hw);
   for (const enc of config.enclosures) {
     for (const s of enc.sensors) {
       if (s.type === 'bme280') {
@@ -98,6 +119,25 @@ export async function selfCheck(config: Config, hw: Hardware): Promise<CheckResu
           }),
         );
       }
+    }
+    for (const a of enc.actuators) {
+      if (a.kind === 'feeder' || a.output.type === 'gpio' || a.output.type === 'pca9685') continue;
+      const out = a.output;
+      results.push(
+        await probe(clock, `${enc.id}/${a.id} ${out.type} ${outputWhere(out)}`, async () => {
+          const d = await outputDriverFactory(out, 'off', hw, pwmPool, pwmPool.expanders, `terrarium-check-${enc.id}-${a.id}`)();
+          await d.init();
+          await d.set(false);
+          await d.close();
+          return out.type === 'tasmota' || out.type === 'shelly' ? 'plug answered and confirmed OFF' : 'line opened at OFF and read back';
+        }),
+      );
+    }
+    for (const a of enc.actuators) {
+      if (a.kind !== 'heater') continue;
+      const dm = deadManOf(a.output);
+      const plug = a.output.type === 'tasmota' || a.output.type === 'shelly';
+      results.push({ item: `${enc.id}/${a.id} dead-man`, verdict: dm.has || !plug ? 'ok' : 'warn', detail: dm.has ? `yes: ${dm.how}` : `none: ${dm.how}` });
     }
     if (enc.waterLevel) {
       const wl = enc.waterLevel;

@@ -38,8 +38,9 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * Checks the schema cannot express, across the whole file (all enclosures together): a GPIO line
- * used twice; two devices at one I2C bus+address (two BME280 included; only PCA9685 channels may
- * share their board's address); two DS18B20 with the same 1-Wire id; duplicate ids; a heater whose
+ * used twice; two devices at one I2C bus+address (two BME280 included; only channels of one
+ * PCA9685 or lines of one expander of the same type may share their board's address); an expander
+ * line or a smart plug relay (Tasmota topic + relay, Shelly prefix + switch) used twice; two DS18B20 with the same 1-Wire id; duplicate ids; a heater whose
  * sensors are not in its enclosure; a heater `limit` sensor that is one of its thermostat sensors
  * (limit probes are left out of the air over-temperature check); unknown humidity sensors.
  * One pass over the file with hash maps: linear in its size.
@@ -53,14 +54,24 @@ export function crossCheck(cfg: CrossCheckInput): ConfigIssue[] {
     if (prev) issues.push({ path, message: `GPIO${pin} is already used by ${prev.path}` });
   };
   const i2c = new Claims<string>();
-  const claimI2c = (bus: number, address: number, device: 'bme280' | 'pca9685', path: string): void => {
-    const prev = i2c.claim(`${bus}:${address}`, path, device, device === 'pca9685');
+  const claimI2c = (bus: number, address: number, device: 'bme280' | 'pca9685' | 'mcp23017' | 'pcf8574' | 'pcf8575', path: string): void => {
+    const prev = i2c.claim(`${bus}:${address}`, path, device, device !== 'bme280');
     if (prev) issues.push({ path, message: `I2C bus ${bus} address ${hex(address)} is already used by ${prev.path} (${prev.kind})` });
   };
   const pwm = new Claims<string>();
   const claimPwm = (bus: number, address: number, channel: number, path: string): void => {
     const prev = pwm.claim(`${bus}:${address}:${channel}`, path, 'pwm');
     if (prev) issues.push({ path, message: `PCA9685 channel ${channel} at ${hex(address)} is already used by ${prev.path}` });
+  };
+  const lines = new Claims<string>();
+  const claimLine = (bus: number, address: number, line: number, chip: string, path: string): void => {
+    const prev = lines.claim(`${bus}:${address}:${line}`, path, 'line');
+    if (prev) issues.push({ path, message: `${chip} line ${line} at ${hex(address)} on bus ${bus} is already used by ${prev.path}` });
+  };
+  const plugs = new Claims<string>();
+  const claimPlug = (key: string, what: string, path: string): void => {
+    const prev = plugs.claim(key, path, 'plug');
+    if (prev) issues.push({ path, message: `${what} is already used by ${prev.path}` });
   };
   const oneWire = new Claims<string>();
   const enclosureIds = new Set<string>();
@@ -96,11 +107,29 @@ export function crossCheck(cfg: CrossCheckInput): ConfigIssue[] {
           claimI2c(a.drive.bus, a.drive.address, 'pca9685', `${p}.drive`);
           claimPwm(a.drive.bus, a.drive.address, a.drive.channel, `${p}.drive.channel`);
         }
-      } else if (a.output.type === 'gpio') {
-        claimPin(a.output.pin, `${p}.output.pin`);
       } else {
-        claimI2c(a.output.bus, a.output.address, 'pca9685', `${p}.output`);
-        claimPwm(a.output.bus, a.output.address, a.output.channel, `${p}.output.channel`);
+        const o = a.output;
+        switch (o.type) {
+          case 'gpio':
+            claimPin(o.pin, `${p}.output.pin`);
+            break;
+          case 'pca9685':
+            claimI2c(o.bus, o.address, 'pca9685', `${p}.output`);
+            claimPwm(o.bus, o.address, o.channel, `${p}.output.channel`);
+            break;
+          case 'mcp23017':
+          case 'pcf8574':
+          case 'pcf8575':
+            claimI2c(o.bus, o.address, o.type, `${p}.output`);
+            claimLine(o.bus, o.address, o.line, o.type.toUpperCase(), `${p}.output.line`);
+            break;
+          case 'tasmota':
+            claimPlug(`tasmota:${o.topic}:${o.relay}`, `Tasmota plug "${o.topic}" relay ${o.relay}`, `${p}.output`);
+            break;
+          case 'shelly':
+            claimPlug(`shelly:${o.prefix}:${o.switchId}`, `Shelly "${o.prefix}" switch ${o.switchId}`, `${p}.output`);
+            break;
+        }
       }
       if (a.kind !== 'heater') return;
       a.sensors.forEach((sid, k) => {

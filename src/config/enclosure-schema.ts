@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Name } from './limits.js';
+import { Mcp23017OutputSchema, Pcf8574OutputSchema, Pcf8575OutputSchema, ShellyOutputSchema, TasmotaOutputSchema } from './output-schema.js';
 import { PhysicsSchema } from './physics-schema.js';
 /** BCM GPIO line on the 40-pin header. */
 const Pin = z.number().int().min(0).max(27);
@@ -70,6 +71,20 @@ export const PwmOutputSchema = z.strictObject({
   channel: z.number().int().min(0).max(15),
 });
 
+/**
+ * Any on/off output: a GPIO relay, a relay on an I2C expander line (MCP23017, PCF8574/PCF8575), or
+ * a network smart plug (Tasmota, Shelly). Every actuator role may use any of them; each role keeps
+ * the safety rules it needs (a heater on a plug without a dead-man is reported by `terrarium check`).
+ */
+export const SwitchOutputSchema = z.discriminatedUnion('type', [
+  GpioOutputSchema,
+  Mcp23017OutputSchema,
+  Pcf8574OutputSchema,
+  Pcf8575OutputSchema,
+  TasmotaOutputSchema,
+  ShellyOutputSchema,
+]);
+
 const ActuatorCommon = {
   id: Id,
   /** State the output is driven to at boot and on shutdown. */
@@ -105,7 +120,7 @@ export const HeaterSchema = z.strictObject({
   heaterType: z.enum(['heat-mat', 'ceramic-heat-emitter', 'basking-lamp']),
   /** Electrical power, W (used by the simulator and for energy figures). */
   powerW: z.number().positive().max(2000),
-  output: GpioOutputSchema,
+  output: SwitchOutputSchema,
   /** Sensor ids in order of preference for the thermostat: primary first, then fallbacks. */
   sensors: z.array(Id).min(1),
   /** Optional thermostat probe that caps the heater (e.g. a heat mat's surface), with its own maximum. */
@@ -125,7 +140,7 @@ export const HeaterSchema = z.strictObject({
 export const LightSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.literal('light'),
-  output: z.discriminatedUnion('type', [GpioOutputSchema, PwmOutputSchema]),
+  output: z.discriminatedUnion('type', [...SwitchOutputSchema.options, PwmOutputSchema]),
   /** Electrical power at full level, W (simulator heat and energy figures; default 20). */
   powerW: z.number().positive().max(2000).optional(),
   /** Share of that power that heats the enclosure air, 0..1 (simulator; default 0.5). */
@@ -135,7 +150,7 @@ export const LightSchema = z.strictObject({
 export const MisterSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.enum(['mister', 'fogger']),
-  output: GpioOutputSchema,
+  output: SwitchOutputSchema,
   /** Water added per second of misting in the simulator, g/s. */
   flowGramsPerSecond: z.number().positive().max(50).default(2),
 });
@@ -143,7 +158,7 @@ export const MisterSchema = z.strictObject({
 export const FanSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.literal('fan'),
-  output: GpioOutputSchema,
+  output: SwitchOutputSchema,
   maxOnMinutes: z.number().min(1).max(24 * 60).default(30),
   /** Forced rest after a run of `maxOnMinutes`, minutes (the planner's fan rule, `src/control/fan.ts`). */
   restMinutes: z.number().min(1).max(24 * 60).default(10),
@@ -153,7 +168,7 @@ export const FanSchema = z.strictObject({
 export const CutoffSchema = z.strictObject({
   ...ActuatorCommon,
   kind: z.literal('cutoff'),
-  output: GpioOutputSchema,
+  output: SwitchOutputSchema,
   /** The cutoff normally conducts: default on. */
   startupState: z.enum(['off', 'on']).default('on'),
 });

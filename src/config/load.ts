@@ -182,6 +182,25 @@ class ProfileResolver {
 }
 
 /**
+ * Smart-plug outputs talk to their plugs through the MQTT broker of the `mqtt` section; on real
+ * hardware a plug output without that section is an error (the simulator has its own broker).
+ */
+function plugBrokerIssues(raw: unknown, enclosures: CrossCheckInput['enclosures']): ConfigIssue[] {
+  const r = isPlainObject(raw) ? raw : {};
+  const sim = isPlainObject(r.hardware) && r.hardware.backend === 'sim';
+  if (sim || r.mqtt !== undefined) return [];
+  const out: ConfigIssue[] = [];
+  enclosures.forEach((enc, e) =>
+    enc?.actuators.forEach((a, i) => {
+      if (a && a.kind !== 'feeder' && (a.output.type === 'tasmota' || a.output.type === 'shelly')) {
+        out.push({ path: `enclosures[${e}].actuators[${i}].output`, message: `a ${a.output.type} plug needs the "mqtt" section (its broker) on real hardware` });
+      }
+    }),
+  );
+  return out;
+}
+
+/**
  * Validates a parsed configuration object: forbidden keys and size limits, schema (unknown keys
  * rejected, defaults applied), cross-checks, species profile merge, state directory. Every stage
  * runs even when an earlier one found problems, so one run lists every issue. Linear in the size
@@ -198,6 +217,7 @@ export function parseConfig(raw: unknown, file = '<inline>'): Config {
   if (!parsed.success) issues.push(...zodIssues(parsed.error.issues));
   const salvaged = parsed.success ? parsed.data.enclosures : salvageEnclosures(raw);
   issues.push(...crossCheck({ enclosures: salvaged }));
+  issues.push(...plugBrokerIssues(raw, salvaged));
 
   const rawController = isPlainObject(raw) && isPlainObject(raw.controller) ? raw.controller : {};
   const speciesDirOpt = parsed.success ? parsed.data.controller.speciesDir : ControllerSchema.shape.speciesDir.safeParse(rawController.speciesDir).data;

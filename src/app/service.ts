@@ -9,6 +9,7 @@ import { HostHealthMonitor } from '../supervisor/host-health.js';
 import { SeededRandom } from '../resilience/random.js';
 import { Controller } from './controller.js';
 import { createHardware } from './hardware.js';
+import { HttpService } from './http.js';
 import { StatusServer, type StatusRequest } from './status-server.js';
 import { statusReport } from './status-report.js';
 import { SystemdNotifier, watchdogIntervalMs } from './systemd-notify.js';
@@ -41,10 +42,13 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
     eventLoopLagMs: () => watchdog?.eventLoopLagMs(),
     onEvent: (ev) => log.warn({ host: ev }, 'host health changed'),
   });
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random) });
+  const http = config.http?.enabled ? new HttpService({ config, clock, log }) : undefined;
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming });
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
   await controller.start();
+  // An optional endpoint that cannot bind must not stop control: said loudly, control goes on.
+  await http?.start(controller, clock.monotonic()).catch((e: unknown) => log.error({ err: describeError(e) }, 'http endpoint unavailable (probes and metrics off)'));
   const status = new StatusServer(
     o.socketPath ?? join(config.controller.stateDir, 'terrarium.sock'),
     (req: StatusRequest) => {
@@ -76,9 +80,11 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
     controller,
     async stop() {
       if (notifier.enabled) await notifier.stopping('driving outputs to their safe state').catch(() => undefined);
+      http?.beginShutdown();
       await watchdog?.stop();
       await status.stop();
       await controller.stop();
+      await http?.stop();
       await host.stop();
     },
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EnclosureSchema } from './enclosure-schema.js';
 import { HardwareSchema } from './hardware-schema.js';
 import { HostSchema } from './host-schema.js';
+import { HttpSchema } from './http-schema.js';
 import { Id, Name, PathString } from './limits.js';
 import { MqttSchema } from './mqtt-schema.js';
 
@@ -38,6 +39,8 @@ export const ConfigFileSchema = z.strictObject({
   hardware: HardwareSchema,
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).prefault({}),
   mqtt: MqttSchema.optional(),
+  /** Local health probes and Prometheus metrics over HTTP (loopback only); absent: off. */
+  http: HttpSchema.optional(),
   /** Host health thresholds (SoC temperature, memory, disk, load, event-loop lag, RSS). */
   host: HostSchema.prefault({}),
   enclosures: z.array(EnclosureSchema).min(1),

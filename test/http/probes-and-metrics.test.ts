@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Controller } from '../../src/app/controller.js';
+import { HttpService } from '../../src/app/http.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { parseConfig } from '../../src/config/load.js';
+import { drive } from '../../simulators/run-simulation.js';
+import { SimWorld } from '../../simulators/sim-world.js';
+import { VirtualClock } from '../../simulators/virtual-clock.js';
+
+const CONFIG = join(process.cwd(), 'config/simulated.json');
+
+function rawConfig(http: unknown): any {
+  const raw = JSON.parse(readFileSync(CONFIG, 'utf8'));
+  raw.controller.stateDir = mkdtempSync(join(tmpdir(), 'http-'));
+  raw.controller.speciesDir = join(process.cwd(), 'config/species');
+  if (http !== undefined) raw.http = http;
+  return raw;
+}
+
+/** A controller on simulated hardware in virtual time, with the HTTP endpoint on a free port. */
+async function running() {
+  const config = parseConfig(rawConfig({ port: 0 }), CONFIG);
+  const clock = new VirtualClock(Date.parse('2026-06-01T22:00:00Z'));
+  const log = silentLogger();
+  const world = new SimWorld(config, clock);
+  const http = new HttpService({ config, clock, log });
+  const c = new Controller({ config, hardware: world.hardware(), log, onTickTiming: http.onTickTiming });
+  await http.start(c, clock.monotonic());
+  const base = `http://127.0.0.1:${http.port}`;
+  const get = async (path: string) => {
+    const r = await fetch(base + path);
+    return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
+  };
+  const ready = await get('/health/ready'); // the endpoint answers before the controller has started
+  await drive(clock, c.start());
+  return { clock, c, http, get, ready };
+}
+
+/** Sample lines of a Prometheus text exposition: `name{labels} value`, comments skipped; throws on a malformed line. */
+function parseExposition(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  const out: Array<{ name: string; labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error(`malformed exposition line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    const value = Number(m[3] === '+Inf' ? Infinity : m[3]);
+    if (Number.isNaN(value)) throw new Error(`bad value: ${line}`);
+    out.push({ name: m[1]!, labels, value });
+  }
+  return out;
+}
+
+describe('http endpoint: health probes and Prometheus metrics', () => {
+  it('is ready after the first tick, stays live while ticking, turns not-live when ticks stop and not-ready at shutdown', async () => {
+    const { clock, c, http, get, ready } = await running();
+    try {
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(ready.body).reason).toMatch(/first control tick/);
+
+      await clock.advance(1_500);
+      expect(c.progress().ticks).toBeGreaterThan(0);
+      expect((await get('/health/ready')).status).toBe(200);
+      expect((await get('/health/live')).status).toBe(200);
+
+      await drive(clock, c.abandon()); // the tick loop stops, the process stays
+      await clock.advance(2_000);
+      expect((await get('/health/live')).status).toBe(200); // within 3 periods of 1 s
+      await clock.advance(2_000);
+      const stalled = await get('/health/live');
+      expect(stalled.status).toBe(503);
+      expect(JSON.parse(stalled.body).reason).toMatch(/no control tick completed/);
+
+      http.beginShutdown();
+      expect((await get('/health/ready')).status).toBe(503);
+      expect((await get('/nope')).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${http.port}/metrics`, { method: 'POST' })).status).toBe(405);
+    } finally {
+      await http.stop();
+    }
+  });
+
+  it('serves /metrics in the Prometheus text format with readings, setpoint, outputs, mode, faults, health and tick duration', async () => {
+    const { clock, c, http, get } = await running();
+    try {
+      await clock.advance(10_000);
+      const m = await get('/metrics');
+      expect(m.status).toBe(200);
+      expect(m.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const samples = parseExposition(m.body);
+      const one = (name: string, labels: Record<string, string>) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+      const snap = c.runtime('gecko')!.snapshot()!;
+      const t = one('terrarium_temperature_celsius', { enclosure: 'gecko' });
+      expect(t).toHaveLength(1);
+      expect(t[0]!.value).toBeCloseTo(snap.temperature!.value!, 6);
+      expect(one('terrarium_humidity_percent', { enclosure: 'gecko' })[0]!.value).toBeCloseTo(snap.humidity!.value!, 6);
+      expect(one('terrarium_setpoint_celsius', { enclosure: 'gecko' })[0]!.value).toBe(snap.setpointC);
+      expect(one('terrarium_output_on', { enclosure: 'gecko', actuator: 'heater', kind: 'heater' })[0]!.value).toBe(snap.actuators.heater!.on ? 1 : 0);
+      expect(one('terrarium_mode', { enclosure: 'gecko', mode: snap.mode })[0]!.value).toBe(1);
+      expect(one('terrarium_mode', { enclosure: 'gecko' }).reduce((n, s) => n + s.value, 0)).toBe(1);
+      expect(one('terrarium_latched_faults', { enclosure: 'gecko' })[0]!.value).toBe(0);
+      expect(one('terrarium_component_health', { enclosure: '', component: 'clock', status: 'healthy' })[0]!.value).toBe(1);
+      const ticks = one('terrarium_tick_duration_seconds_count', {})[0]!.value;
+      expect(ticks).toBe(c.progress().ticks);
+      expect(ticks).toBeGreaterThanOrEqual(9);
+
+      const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+      if (promtool.error) {
+        if (process.env.REQUIRE_PROMTOOL) throw new Error('promtool is required (REQUIRE_PROMTOOL) but not installed: apt-get install prometheus');
+        console.warn('promtool not installed (Debian package `prometheus`): skipping `promtool check metrics`');
+        return;
+      }
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: m.body, encoding: 'utf8' });
+      expect(`${check.stdout}${check.stderr}`).toBe('');
+      expect(check.status).toBe(0);
+    } finally {
+      await drive(clock, c.stop());
+      await http.stop();
+    }
+  });
+
+  it('is off unless configured, binds loopback by default, and refuses any other bind address at validation', () => {
+    expect(parseConfig(rawConfig(undefined), CONFIG).http).toBeUndefined();
+    expect(parseConfig(rawConfig({}), CONFIG).http).toEqual({ enabled: true, host: '127.0.0.1', port: 9464 });
+    expect(() => parseConfig(rawConfig({ host: '0.0.0.0' }), CONFIG)).toThrow(/loopback.*needs login, which is not built yet/);
+    expect(() => parseConfig(rawConfig({ host: '192.168.1.10' }), CONFIG)).toThrow(/http\.host/);
+  });
+});

@@ -7,7 +7,7 @@ import type { ControlEvent, EnclosureMode } from '../src/control/types.js';
 import type { RecoveryEvent } from '../src/supervisor/supervisor.js';
 import { SimRecorder } from './report/index.js';
 import { eventBus, touchedComponents } from './report/touches.js';
-import type { SimReport } from './report/types.js';
+import type { NodeLimit, SimReport } from './report/types.js';
 import { type Scenario, type ScenarioEvent, durationMs } from './scenario.js';
 import { applyFault } from './fault-injector.js';
 import { createSimStateDir } from './sim-state-dir.js';
@@ -75,6 +75,18 @@ export async function drive<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
   return settled;
 }
 
+/**
+ * Each heater's `limit.maxC` on the true temperature of the spot it warms (where its limit probe
+ * lies: the physics' `heaterSurfaceC`), for the report's safety violations.
+ */
+function heaterLimits(config: Config): Record<string, NodeLimit[]> {
+  const out: Record<string, NodeLimit[]> = {};
+  for (const enc of config.enclosures) {
+    out[enc.id] = enc.actuators.flatMap((a) => (a.kind === 'heater' && a.limit ? [{ node: `heaterSurface.${a.id}`, limitName: `actuators.${a.id}.limit.maxC`, maxC: a.limit.maxC }] : []));
+  }
+  return out;
+}
+
 /** Chunk of virtual time advanced per step of the run loop, ms. */
 const STEP_MS = 60_000;
 
@@ -93,7 +105,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const stateDir = o.stateDir ?? (ownDir as { dir: string }).dir;
   const config: Config = { ...o.config, controller: { ...o.config.controller, stateDir } };
   const log = o.log ?? silentLogger();
-  const recorder = new SimRecorder({ tickMs: config.controller.tickMs, timezone: config.controller.timezone, p99LatenessMaxMs: o.p99LatenessMaxMs });
+  const recorder = new SimRecorder({ tickMs: config.controller.tickMs, timezone: config.controller.timezone, p99LatenessMaxMs: o.p99LatenessMaxMs, nodeLimits: heaterLimits(config) });
   const modes: ModeChange[] = [];
   const lastMode = new Map<string, EnclosureMode>();
   const recoveries: RecoveryEvent[] = [];

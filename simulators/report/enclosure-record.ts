@@ -4,7 +4,7 @@ import { ModeTimeline } from './mode-timeline.js';
 import { RecoveryWatch } from './recovery-watch.js';
 import { type ActuatorColumn, SeriesBuilder } from './series.js';
 import { TrueRanges, type TruthSample } from './true-ranges.js';
-import type { EnclosureReport, EnclosureSeries, FaultRecord, FeedRecord, RecorderEvent, RecoveryRecord, TimelineMode } from './types.js';
+import type { EnclosureReport, EnclosureSeries, FaultRecord, FeedRecord, NodeLimit, RecorderEvent, RecoveryRecord, TimelineMode } from './types.js';
 
 /**
  * Everything the recorder keeps for one enclosure: running figures (O(1) per tick), the
@@ -27,6 +27,8 @@ export class EnclosureRecord {
   private readonly trueRanges = new TrueRanges();
   private readonly timeline = new ModeTimeline();
   readonly recovery = new RecoveryWatch();
+  /** Maxima on other nodes (heater limit spots), each with its episodes. */
+  private readonly nodeLimits: Array<NodeLimit & { tracker: ViolationTracker }>;
   /** The limits of the last tick, for samples taken while no controller ticks. */
   private limits: EnclosureSnapshot['limits'] | null = null;
   private readonly series: SeriesBuilder;
@@ -41,8 +43,10 @@ export class EnclosureRecord {
     private readonly bandC: number,
     private readonly tickSeconds: number,
     bucketMs: number,
+    nodeLimits: readonly NodeLimit[] = [],
   ) {
     this.name = id;
+    this.nodeLimits = nodeLimits.map((l) => ({ ...l, tracker: new ViolationTracker('over-temperature', true, l.limitName, l.node) }));
     this.series = new SeriesBuilder(bucketMs);
   }
 
@@ -53,6 +57,7 @@ export class EnclosureRecord {
     this.name = snap.name;
     this.limits = snap.limits;
     this.trueRanges.add(snap.at, truth);
+    this.checkNodeLimits(snap.at);
     this.timeline.set(snap.at, snap.mode);
     this.recovery.check(snap);
     this.ticks++;
@@ -96,11 +101,19 @@ export class EnclosureRecord {
    */
   addOffline(at: number, truth: TruthSample): void {
     this.trueRanges.add(at, truth);
+    this.checkNodeLimits(at);
     const lim = this.limits;
     if (!lim) return;
     this.overTemperature.add(at, truth.airC, lim.maxC, this.tickSeconds);
     this.underTemperature.add(at, truth.airC, lim.minC, this.tickSeconds);
     this.overHumidity.add(at, truth.humidityPct, lim.maxHumidityPct, this.tickSeconds);
+  }
+
+  private checkNodeLimits(at: number): void {
+    for (const l of this.nodeLimits) {
+      const v = this.trueRanges.latest(l.node);
+      if (v !== undefined) l.tracker.add(at, v, l.maxC, this.tickSeconds);
+    }
   }
 
   /** The runner says the controller process is down or hung from wall ms `at` (until the next tick). */
@@ -137,6 +150,7 @@ export class EnclosureRecord {
         ...this.overTemperature.finish(end, this.tickSeconds),
         ...this.underTemperature.finish(end, this.tickSeconds),
         ...this.overHumidity.finish(end, this.tickSeconds),
+        ...this.nodeLimits.flatMap((l) => l.tracker.finish(end, this.tickSeconds)),
       ].sort(byTime((v) => v.from)),
       trueRanges: this.trueRanges.result(),
       modeTimeline: this.timeline.result(end),

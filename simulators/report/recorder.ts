@@ -4,7 +4,7 @@ import { attributeFaults } from './attribution.js';
 import { EnclosureRecord } from './enclosure-record.js';
 import { TickTimingStats } from './tick-timing.js';
 import type { TruthSample } from './true-ranges.js';
-import type { InjectedEvent, RecorderEvent, SimReport } from './types.js';
+import type { InjectedEvent, NodeLimit, RecorderEvent, SimReport } from './types.js';
 
 /** How the recorder measures. */
 export interface SimRecorderOptions {
@@ -18,6 +18,8 @@ export interface SimRecorderOptions {
   bucketMs?: number;
   /** Tick-lateness verdict: the largest p99 lateness that still holds the period, ms (default 50). */
   p99LatenessMaxMs?: number;
+  /** Limits on other true nodes than the air, per enclosure id (heater limit probes' spots). */
+  nodeLimits?: Record<string, NodeLimit[]>;
 }
 
 /** What the caller knows at the end of the run. */
@@ -46,10 +48,12 @@ export class SimRecorder {
   private readonly timezone: string;
   private readonly injections: InjectedEvent[] = [];
   private readonly timing: TickTimingStats;
+  private readonly nodeLimits: Record<string, NodeLimit[]>;
   private timed = false;
 
   constructor(options: SimRecorderOptions) {
     this.timing = new TickTimingStats(options.tickMs, options.p99LatenessMaxMs);
+    this.nodeLimits = options.nodeLimits ?? {};
     this.tickSeconds = options.tickMs / 1000;
     this.bandC = options.temperatureBandC ?? 1;
     this.bucketMs = options.bucketMs ?? 60_000;
@@ -141,7 +145,7 @@ export class SimRecorder {
   private recordFor(enclosureId: string): EnclosureRecord {
     let r = this.records.get(enclosureId);
     if (!r) {
-      r = new EnclosureRecord(enclosureId, this.bandC, this.tickSeconds, this.bucketMs);
+      r = new EnclosureRecord(enclosureId, this.bandC, this.tickSeconds, this.bucketMs, this.nodeLimits[enclosureId] ?? []);
       this.records.set(enclosureId, r);
     }
     return r;

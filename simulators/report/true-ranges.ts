@@ -18,6 +18,7 @@ export interface TruthSample {
  */
 export class TrueRanges {
   private readonly ranges = new Map<string, NodeRange>();
+  private readonly last = new Map<string, number>();
 
   /** One sample at wall ms `at`. */
   add(at: number, truth: TruthSample): void {
@@ -36,6 +37,11 @@ export class TrueRanges {
     }
   }
 
+  /** The last sampled value of node `name`, `undefined` if never seen. */
+  latest(name: string): number | undefined {
+    return this.last.get(name);
+  }
+
   /** Every node seen, by name, in the order first seen. */
   result(): Record<string, NodeRange> {
     const out: Record<string, NodeRange> = {};
@@ -45,6 +51,7 @@ export class TrueRanges {
 
   private put(name: string, unit: NodeRange['unit'], v: number, at: number): void {
     if (!Number.isFinite(v)) return;
+    this.last.set(name, v);
     const r = this.ranges.get(name);
     if (!r) {
       this.ranges.set(name, { unit, min: v, minAt: at, max: v, maxAt: at });

@@ -85,6 +85,13 @@ export interface SafetyViolation {
   node?: string;
 }
 
+/** A maximum on a true node other than the air: `node` as in `trueRanges`, `limitName` the configuration key. */
+export interface NodeLimit {
+  node: string;
+  limitName: string;
+  maxC: number;
+}
+
 /** True range of one physics node over the run (ticks and offline samples), with when it was reached. */
 export interface NodeRange {
   unit: '°C' | '%RH';

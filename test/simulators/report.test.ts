@@ -114,6 +114,14 @@ describe('SimRecorder', () => {
     ]);
   });
 
+  it('records episodes of a heater limit spot above its limit.maxC, from the true node the physics exposes', () => {
+    const rec = new SimRecorder({ tickMs: 1000, nodeLimits: { gecko: [{ node: 'heaterSurface.heater', limitName: 'actuators.heater.limit.maxC', maxC: 40 }] } });
+    for (let i = 0; i < 100; i++) rec.record(snap(START + i * S), { airC: 28, humidityPct: 40, heaterSurfaceC: { heater: i >= 20 && i < 50 ? 41 + i / 100 : 35 } } as { airC: number; humidityPct: number });
+    const e = rec.report({ wallSeconds: 1 }).enclosures[0];
+    expect(e.safetyViolations).toEqual([{ kind: 'over-temperature', from: START + 20 * S, to: START + 50 * S, worst: 41.49, limit: 40, seconds: 30, limitName: 'actuators.heater.limit.maxC', node: 'heaterSurface.heater' }]);
+    expect(e.trueRanges['heaterSurface.heater']).toMatchObject({ unit: '°C', min: 35, max: 41.49, maxAt: START + 49 * S });
+  });
+
   it('records a fault once whether it comes from snapshots or events, plus feeds and recoveries', () => {
     const rec = new SimRecorder({ tickMs: 1000 });
     const fault: Fault = { kind: 'thermal-runaway', component: 'heater', at: START + 10 * S, latched: true, message: 'no rise' };

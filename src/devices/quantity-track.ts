@@ -19,6 +19,16 @@ interface Stored {
   implausible: ImplausibleValueError | null;
 }
 
+/**
+ * Resolution of a 12-bit DS18B20, °C (Maxim DS18B20 datasheet, "Operation - Measuring
+ * Temperature": 0.0625 °C). A sensor that has only ever reported multiples of it is such a
+ * quantised probe: in a stable enclosure it shows the same value for hours (its noise is far below
+ * one step), so an unchanged value is no sign of a frozen sensor. Its freezing is judged by
+ * cross-checks with neighbouring sensors and the enclosure model instead; the unchanged-value
+ * check stays for sensors with a finer output (BME280: 0.01 °C), whose frozen registers it catches.
+ */
+const QUANTUM_16 = 0.0625;
+
 function seconds(ms: number): number {
   return Math.round(ms / 1000);
 }
@@ -39,6 +49,8 @@ export class QuantityTrack {
    * `implausible` (range, stuck) depends on the samples only, and staleness is checked first.
    */
   private fresh: Reading | null = null;
+  /** Every raw sample so far lay on the 1/16 grid ({@link QUANTUM_16}). */
+  private onGrid = true;
 
   /**
    * Adds one raw sample taken at wall `at` / monotonic `mono`. The reported value is the median of
@@ -59,6 +71,7 @@ export class QuantityTrack {
       this.rawSince = mono;
     }
     this.fresh = null;
+    if (this.onGrid && !Number.isInteger(raw / QUANTUM_16)) this.onGrid = false;
     const n = Math.max(1, Math.floor(opts.medianOf));
     // In place (this runs for every sample): drop samples older than the window, append, keep the last n.
     const w = this.window;
@@ -74,9 +87,12 @@ export class QuantityTrack {
     return implausible;
   }
 
-  /** How long the raw value has been the same, between its first and latest sighting, ms. */
+  /**
+   * How long the raw value has been the same, between its first and latest sighting, ms; always 0
+   * on a quantised probe ({@link QUANTUM_16}), where an unchanged value is no evidence of a fault.
+   */
   unchangedForMs(): number {
-    return this.last ? this.last.mono - this.rawSince : 0;
+    return this.last && !this.onGrid ? this.last.mono - this.rawSince : 0;
   }
 
   /**
@@ -85,7 +101,8 @@ export class QuantityTrack {
    * - `stale`: the latest sample is older than `staleAfterMs` (value and time of the last plausible
    *   sample, if any);
    * - `implausible`: the latest sample is out of range, or the raw value has been unchanged for at
-   *   least `stuckAfterMs` (> 0) of sampling (`reason` says `stuck …`);
+   *   least `stuckAfterMs` (> 0) of sampling (`reason` says `stuck …`), except on a quantised
+   *   probe ({@link QUANTUM_16});
    * - `ok` otherwise.
    * A fresh reading is one shared, read-only object until the next sample; `sensorId`, `quantity`
    * and `stuckAfterMs` are the same on every call for one track.

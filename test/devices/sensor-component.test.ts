@@ -143,17 +143,27 @@ describe('SensorComponent', () => {
 
   it('flags a raw value unchanged for stuckAfterMs as implausible (stuck)', async () => {
     const driver = new FakeSensorDriver();
-    driver.fallback = 24.5;
+    driver.fallback = 24.51;
     const { sensor, tick } = setup(driver, { stuckAfterMs: 60_000, staleAfterMs: 5000 });
     await sensor.start();
     for (let i = 0; i < 60; i++) await tick(); // samples at mono 0 .. 59 000
     expect(sensor.readings().temperature?.quality).toBe('ok');
     await tick(); // sample at 60 000: unchanged for 60 s
-    expect(sensor.readings().temperature).toMatchObject({ value: 24.5, quality: 'implausible', reason: 'stuck at 24.5 °C for 1 min' });
+    expect(sensor.readings().temperature).toMatchObject({ value: 24.51, quality: 'implausible', reason: 'stuck at 24.51 °C for 1 min' });
     expect(sensor.health().lastError).toMatch(/SENSOR_STUCK/);
     driver.fallback = 24.6;
     await tick();
     expect(sensor.readings().temperature).toMatchObject({ value: 24.6, quality: 'ok' });
+  });
+
+  it('does not call a quantised probe (only ever multiples of 0.0625 °C, a DS18B20) stuck for an unchanged value', async () => {
+    const driver = new FakeSensorDriver();
+    driver.fallback = 24.5; // 392/16: a quiet DS18B20 in a stable enclosure
+    const { sensor, tick } = setup(driver, { stuckAfterMs: 60_000, staleAfterMs: 5000 });
+    await sensor.start();
+    for (let i = 0; i < 180; i++) await tick();
+    expect(sensor.readings().temperature).toMatchObject({ value: 24.5, quality: 'ok' });
+    expect(sensor.health().status).toBe('healthy');
   });
 
   it('reports the median of the last 3 samples, rejecting a single spike', async () => {

@@ -1,5 +1,6 @@
 import type { EnclosureConfig } from '../config/load.js';
 import { type ClockWatchState, type ClockWatchVerdict, initialClockWatchState, stepClockWatch, trustClock } from './clock-watch.js';
+import { isFrostReason } from './frost.js';
 import { acknowledge, activeFaults, carryOver, faultEvents, faultKey, hasHeatLockout, latchFaults, makeFault } from './faults.js';
 import { cutoffCommands, heatLockoutRestrictions } from './interlocks/heat-lockout.js';
 import { evaluateMaxOnTime, initialMaxOnTimeState, type MaxOnTimeState } from './interlocks/max-on-time.js';
@@ -49,6 +50,8 @@ export interface GuardState {
   lastAcknowledgedAt: number | null;
   /** Wall clock against monotonic time (clock-watch.ts); absent in states saved by older versions. */
   clock?: ClockWatchState;
+  /** Frost protection heated at the previous tick (for one notice per start and stop). */
+  frostOn?: boolean;
 }
 
 export function initialGuardState(): GuardState {
@@ -119,13 +122,17 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
 
   const latched = latchFaults(state.latched, collect(outcomes, (o) => o.latch));
   const heatLockout = hasHeatLockout(latched);
-  const restrictions = [...heatLockoutRestrictions(enc, latched), ...collect(outcomes, (o) => o.off)];
-  const outputs = Object.assign(restrict(plan, restrictions), cutoffCommands(enc, plan, heatLockout));
+  const restrictions = [...heatLockoutRestrictions(enc, latched, plan, m), ...collect(outcomes, (o) => o.off)];
+  const restricted = restrict(plan, restrictions);
+  const outputs = Object.assign(restricted, cutoffCommands(enc, restricted, heatLockout, m));
+  const frostOn = heatLockout && Object.values(outputs).some((c) => c.on && isFrostReason(c.reason));
 
   const clockFaults = clock.verdict.trusted ? [] : [untrustedClockFault(clock.state, ctx.now)];
   const transient = carryOver(state.transient, [...collect(outcomes, (o) => o.faults), ...clockFaults]);
   const faults = activeFaults(latched, transient);
   const events = faultEvents(activeFaults(state.latched, state.transient), faults, ctx.now);
+  if (frostOn && !state.frostOn) events.push({ type: 'notice', message: `frost protection: heat locked out, the enclosure is near its ${enc.climate.safety.minC} °C minimum; heating it through the paths still controllable (${frostPaths(outputs)})`, at: ctx.now });
+  if (!frostOn && state.frostOn) events.push({ type: 'notice', message: 'frost protection: off', at: ctx.now });
 
   const next: GuardState = {
     ...state,
@@ -141,8 +148,17 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
     onTime: onTime.state,
     clock: clock.state,
     wear: wear.state,
+    frostOn,
   };
   return { outputs, state: next, faults, events, heatLockout, clock: clock.verdict };
+}
+
+/** The outputs frost protection drives on, for the keeper's notice. */
+function frostPaths(outputs: OutputPlan): string {
+  return Object.entries(outputs)
+    .filter(([, c]) => c.on && isFrostReason(c.reason))
+    .map(([id]) => id)
+    .join(', ');
 }
 
 /** The non-latched `clock-implausible` fault while the wall clock is behind a time already seen. */

@@ -1,6 +1,7 @@
 import type { EnclosureConfig } from '../config/load.js';
 import { type FanState, initialFanState, stepFan } from './fan.js';
-import { effectiveReading, readingsOf } from './fusion.js';
+import { frostCommand } from './frost.js';
+import { effectiveReading, isTrustworthy, readingsOf } from './fusion.js';
 import { type MisterState, initialMisterState, stepMister } from './humidity.js';
 import { planLight } from './lights.js';
 import { type PhotoperiodDay, photoperiodDay, photoperiodInDay } from './photoperiod.js';
@@ -89,7 +90,7 @@ export function initialControlState(enc: EnclosureConfig): ControlState {
  * use the fused humidity/temperature. While the clock is not plausible it plans as at night (lights
  * off, night setpoint, night fallback duty). In `manual` mode the outputs named in
  * `op.manualOutputs` follow them (the guard still restricts them afterwards); in `safe` mode every
- * heater is off. The guard runs after this and may only restrict.
+ * heater follows the frost thermostat (frost.ts: off unless the air nears `safety.minC`). The guard runs after this and may only restrict.
  */
 export function planEnclosure(enc: EnclosureConfig, m: Measurements, op: OperatorInputs, state: ControlState, ctx: PlanContext): PlanResult {
   const profile = enc.climate;
@@ -133,8 +134,9 @@ export function planEnclosure(enc: EnclosureConfig, m: Measurements, op: Operato
       let st = r.state;
       cmd = r.cmd;
       if (ctx.mode === 'safe' || forced !== undefined) {
-        const on = ctx.mode === 'safe' ? false : (forced as boolean);
-        cmd = { on, reason: ctx.mode === 'safe' ? 'safe mode: heat off' : `manual ${on ? 'on' : 'off'}` };
+        // Safe mode: heat is locked out; only the frost thermostat (frost.ts) may ask for heat.
+        cmd = ctx.mode === 'safe' ? frostCommand(isTrustworthy(temp) ? temp.value : null, prev.on, profile.safety.minC) : { on: forced as boolean, reason: `manual ${forced ? 'on' : 'off'}` };
+        const on = cmd.on;
         st = { ...st, on, window: null, changedAtMono: on !== prev.on ? ctx.mono : prev.changedAtMono };
       }
       if (r.fallback) fallbacks.push(a.id);

@@ -114,9 +114,20 @@ describe('planEnclosure', () => {
     expect([manual.state.heaters.heater.on, manual.state.heaters.heater.changedAtMono]).toEqual([true, H]);
   });
 
-  it('keeps every heater off in safe mode', () => {
-    const r = plan(readings(15, 40), initialControlState(enc), ctx('2027-06-10T10:00:00Z', H, { mode: 'safe' }));
-    expect([r.plan.heater, r.plan.mat.on]).toEqual([{ on: false, reason: 'safe mode: heat off' }, false]);
+  it('keeps every heater off in safe mode unless the air nears the profile minimum (frost protection, 16 °C)', () => {
+    const warm = plan(readings(17, 40), initialControlState(enc), ctx('2027-06-10T10:00:00Z', H, { mode: 'safe' }));
+    expect([warm.plan.heater.on, warm.plan.mat.on]).toEqual([false, false]);
+    expect(warm.plan.heater.reason).toMatch(/^frost protection: 17\.0 °C, heat locked out/);
+    const cold = plan(readings(16.4, 40), initialControlState(enc), ctx('2027-06-10T10:00:00Z', H, { mode: 'safe' }));
+    expect(cold.plan.heater.on).toBe(true);
+    expect(cold.plan.heater.reason).toMatch(/^frost protection: 16\.4 °C near the 16\.0 °C minimum/);
+    // Hysteresis: once on, it heats up to minC + 1.5 °C.
+    const holding = plan(readings(17.4, 40), cold.state, ctx('2027-06-10T10:00:01Z', H + 1000, { mode: 'safe' }));
+    expect(holding.plan.heater.on).toBe(true);
+    const done = plan(readings(17.5, 40), holding.state, ctx('2027-06-10T10:00:02Z', H + 2000, { mode: 'safe' }));
+    expect(done.plan.heater.on).toBe(false);
+    // No trustworthy temperature: never on.
+    expect(plan(readings(null, 40), initialControlState(enc), ctx('2027-06-10T10:00:00Z', H, { mode: 'safe' })).plan.heater.on).toBe(false);
   });
 
   it('reports an operator setpoint override and the season', () => {

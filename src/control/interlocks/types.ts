@@ -20,6 +20,19 @@ export interface GuardContext {
   hysteresisC: number;
   /** True when the day fallback duty (`climate.fallback.heaterDutyDayPct`) applies, false for the night one. */
   daytime: boolean;
+  /**
+   * Heat sources other than the heaters that the enclosure model says are warming the air now,
+   * named for messages (`sun`, `warm room`, `light lights`). The seam where the model's
+   * explanation sharpens the stuck-relay check: while it names any, the air-based "still rising"
+   * rule waits (stuck-relay.ts). Absent: only lights that are on count, and only for heat mats.
+   * Never loosens a hard limit (maxC, limit probes, the over-temperature cutoff).
+   */
+  otherHeat?: string[];
+}
+
+/** Lights applied on, named as other heat sources. */
+export function otherHeatSources(enc: EnclosureConfig, ctx: GuardContext): string[] {
+  return enc.actuators.filter((a) => a.kind === 'light' && appliedOn(ctx, a.id)).map((a) => `light ${a.id}`);
 }
 
 /**

@@ -86,11 +86,31 @@ describe('heater limit probe', () => {
     expect([r.outputs.mat.on, r.outputs.lamp.on]).toEqual([true, true]);
   });
 
-  it('turns only that heater off at its limit.maxC', () => {
-    const r = run({ air: 27.8, probe: 40 });
-    expect(r.outputs.mat).toEqual({ on: false, reason: 'limit probe probe 40.0 °C ≥ 40.0 °C' });
+  it('turns only that heater off at its limit.maxC, silently: thermal lag past the switch-off point is the limit at work', () => {
+    const r = run({ air: 27.8, probe: 42 });
+    expect(r.outputs.mat).toEqual({ on: false, reason: 'limit probe probe 42.0 °C ≥ 40.0 °C' });
     expect(r.outputs.lamp.on).toBe(true);
-    expect(r.faults).toContainEqual(expect.objectContaining({ kind: 'over-temperature', component: 'mat', latched: false }));
+    expect(r.faults.filter((f) => f.kind === 'over-temperature')).toEqual([]);
+  });
+
+  it('raises over-temperature naming the heater beyond limit.maxC + 5 °C, and latches it (cutoff open) after 5 min off', () => {
+    const withCutoff = enclosure({
+      actuators: [...mat.actuators, { id: 'cutoff', kind: 'cutoff', output: { type: 'gpio', pin: 24 } }],
+    });
+    const results = drive(withCutoff, 7, MIN, () => ({ m: measurements({ air: 27.8, probe: 46 }), plan: plan({ mat: 'limit' }) }));
+    expect(results[0].faults).toContainEqual(expect.objectContaining({ kind: 'over-temperature', component: 'mat', latched: false }));
+    expect(results[0].faults[0].message).toMatch(/mat overheating: its surface probe probe reads 46\.0 °C/);
+    const latchedAt = results.findIndex((r) => r.state.latched.some((f) => f.kind === 'over-temperature' && f.component === 'mat'));
+    expect(latchedAt).toBe(5);
+    expect(results[latchedAt].outputs.cutoff.on).toBe(false);
+  });
+
+  it('treats a limit probe reading beyond the plausible range (high) as an overheat, not as a failed probe', () => {
+    const hot = temp('probe', 75, 'implausible', 'out of plausible range 0..60 °C');
+    const r = run({ air: 27.8, probe: hot });
+    expect(r.outputs.mat.on).toBe(false);
+    expect(r.outputs.mat.reason).toMatch(/beyond the plausible range/);
+    expect(r.faults).toContainEqual(expect.objectContaining({ kind: 'over-temperature', component: 'mat' }));
   });
 
   it('caps the heater to the fallback duty when its limit probe has no trustworthy reading', () => {

@@ -13,6 +13,8 @@ import { StateDocument } from '../store/state-document.js';
 import { StateStoreError } from '../store/errors.js';
 import { Supervisor, type Recoverable, type RecoveryEvent } from '../supervisor/supervisor.js';
 import { OneWireBulkSampler } from '../devices/sampling.js';
+import { recordCleanStop, recordStart, recordWatchdog } from '../supervisor/process-record.js';
+import type { Fault } from '../control/types.js';
 import { buildEnclosureDevices, Pca9685Pool } from './build-devices.js';
 import { initialFeedingState } from '../control/feeding.js';
 import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, type PersistedState } from './enclosure-state.js';
@@ -110,6 +112,8 @@ export class Controller {
   private recoverableList: Array<{ enclosureId: string | null; component: Recoverable }> | undefined;
   /** Reports of ticks whose writes are still running, in tick order (null: none pending). */
   private reporting: Promise<void> | null = null;
+  /** Process faults found at start (unclean stop, crash loop, watchdog kill), handed once to each enclosure to latch. */
+  private readonly processFaults = new Map<string, Fault[]>();
 
   constructor(private readonly o: ControllerOptions) {
     const cfg = o.config;
@@ -158,6 +162,7 @@ export class Controller {
     const { config, hardware, log } = this.o;
     mkdirSync(config.controller.stateDir, { recursive: true });
     this.loadState();
+    this.recordProcessStart();
     const pool = new Pca9685Pool(hardware);
     for (const enc of config.enclosures) {
       const devices = buildEnclosureDevices(enc, hardware, pool, this.random, log);
@@ -168,7 +173,7 @@ export class Controller {
         log,
         timezone: config.controller.timezone,
         state: this.state,
-        supervisorFaults: () => this.supervisor.faults(enc.id),
+        supervisorFaults: () => [...this.supervisor.faults(enc.id), ...this.takeProcessFaults(enc.id)],
         onEvent: (ev) => this.telemetry?.publishEvent(enc.id, ev),
         startupStaggerMs: config.controller.startupStaggerMs,
       });
@@ -188,6 +193,39 @@ export class Controller {
     this.supervisor.start();
     if (this.o.tickLoop !== false) this.loop.start();
     log.info({ enclosures: [...this.runtimes.keys()], backend: hardware.kind, tickMs: config.controller.tickMs }, 'controller started');
+  }
+
+  /**
+   * Records this start; a previous process that did not stop cleanly (or a crash loop, or a
+   * watchdog kill) becomes a latched fault in every enclosure (supervisor/process-record.ts).
+   */
+  private recordProcessStart(): void {
+    const now = this.o.hardware.clock.now();
+    const s = this.state.get();
+    const lastSeen = Object.values(s.enclosures).reduce<number | null>((acc, e) => Math.max(acc ?? Number.NEGATIVE_INFINITY, e.guard.clock?.lastWall ?? Number.NEGATIVE_INFINITY), null);
+    const { record, faults } = recordStart(s.process, now, lastSeen !== null && Number.isFinite(lastSeen) ? lastSeen : null);
+    this.persistProcess(() => record);
+    for (const f of faults) this.o.log.error({ fault: f.kind }, f.message);
+    if (faults.length) for (const enc of this.o.config.enclosures) this.processFaults.set(enc.id, faults);
+  }
+
+  private takeProcessFaults(enclosureId: string): Fault[] {
+    const f = this.processFaults.get(enclosureId) ?? [];
+    this.processFaults.delete(enclosureId);
+    return f;
+  }
+
+  private persistProcess(update: (p: PersistedState['process']) => NonNullable<PersistedState['process']>): void {
+    try {
+      this.state.update((s) => ({ ...s, process: update(s.process) }));
+    } catch (e) {
+      this.o.log.error({ err: describeError(e) }, 'could not persist the process record');
+    }
+  }
+
+  /** The systemd watchdog began (`true`) or stopped (`false`) withholding its pings: recorded, so a kill that follows is named. */
+  noteWatchdog(withheld: boolean): void {
+    this.persistProcess((p) => recordWatchdog(p, withheld, this.o.hardware.clock.now()));
   }
 
   /**
@@ -363,6 +401,7 @@ export class Controller {
     } catch (e) {
       this.o.log.warn({ err: describeError(e) }, 'telemetry stop failed');
     }
+    this.persistProcess(recordCleanStop);
     this.o.log.info('controller stopped; outputs in their safe state');
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { initialFeedingState, type FeedingState } from '../control/feeding.js';
 import { initialGuardState, type GuardState } from '../control/guard.js';
+import type { ProcessRecord } from '../supervisor/process-record.js';
 
 /** Operator choices that survive a restart (CLI / MQTT). */
 export interface OperatorState {
@@ -35,6 +36,8 @@ export interface PersistedState {
   version: 1;
   enclosures: Record<string, EnclosurePersisted>;
   recoveries: RecoveryRecord[];
+  /** The controller process: clean stops, unclean restarts, watchdog (absent before the first start of this version). */
+  process?: ProcessRecord;
 }
 
 export function initialOperatorState(): OperatorState {

@@ -71,7 +71,10 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
       notifier,
       intervalMs: watchdogIntervalMs(process.env, process.pid),
       isHealthy: tickProgress({ clock, lastCompletedAt: () => controller.progress().lastTickMono, startedAt, periodMs: config.controller.tickMs }),
-      onEvent: (ev) => log.warn({ watchdog: ev }, 'watchdog'),
+      onEvent: (ev) => {
+        log.warn({ watchdog: ev }, 'watchdog');
+        if (ev.type === 'withheld' || ev.type === 'resumed') controller.noteWatchdog(ev.type === 'withheld');
+      },
     });
     await watchdog.start();
     await notifier.ready(`controlling ${config.enclosures.length} enclosure(s)`).catch((e: unknown) => log.warn({ err: describeError(e) }, 'systemd readiness notification failed'));

@@ -73,6 +73,13 @@ export function initialGuardState(): GuardState {
   };
 }
 
+/**
+ * A gap between two ticks of one process at least this long is a stall of the control loop,
+ * latched as `tick-overrun` until acknowledged, ms (2 min: a tick is 1 s; a slow sensor transfer
+ * times out in seconds; two minutes without control is a hang, not a slow tick).
+ */
+export const TICK_STALL_FAULT_MS = 2 * 60_000;
+
 /** Prepares a state loaded from disk for a new process: the monotonic origin changed, the gap counts as 0. */
 export function resumeGuardState(state: GuardState): GuardState {
   return { ...state, lastMono: null };
@@ -120,7 +127,8 @@ export function guardEnclosure(enc: EnclosureConfig, m: Measurements, plan: Outp
   // Severity order: the first restriction of an output gives its reason.
   const outcomes = [over, stuck, runaway, sensors, onTime, water, under, wear];
 
-  const latched = latchFaults(state.latched, collect(outcomes, (o) => o.latch));
+  const stall = dt >= TICK_STALL_FAULT_MS ? [makeFault('tick-overrun', 'controller', ctx.now, true, `no control tick for ${Math.round(dt / 60_000)} min (the controller hung or was blocked): outputs were left as they were`)] : [];
+  const latched = latchFaults(state.latched, [...collect(outcomes, (o) => o.latch), ...stall]);
   const heatLockout = hasHeatLockout(latched);
   const restrictions = [...heatLockoutRestrictions(enc, latched, plan, m), ...collect(outcomes, (o) => o.off)];
   const restricted = restrict(plan, restrictions);

@@ -33,7 +33,15 @@ export type FaultKind =
   /** A sensor slowly drifting away from its peers and the model (ageing, moisture). */
   | 'sensor-drift'
   /** A surface probe that fell off its spot and reads the air or room instead. */
-  | 'sensor-detached';
+  | 'sensor-detached'
+  /** The controller process did not stop cleanly (crash, kill, power cut) and was restarted. */
+  | 'unclean-stop'
+  /** Repeated unclean restarts within an hour. */
+  | 'crash-loop'
+  /** The process stopped making progress and was killed by the systemd watchdog. */
+  | 'watchdog-kill'
+  /** The control loop ran no tick for minutes inside a running process (hang, blocked event loop). */
+  | 'tick-overrun';
 
 /** A fault. `latched` faults persist across restarts until acknowledged. */
 export interface Fault {

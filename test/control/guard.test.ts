@@ -88,3 +88,22 @@ describe('guard', () => {
     expect(r2.state.onTime.actuators.mister.onMs).toBe(1000);
   });
 });
+
+describe('a stalled control loop', () => {
+  it('latches tick-overrun naming the controller when a running process ran no tick for 45 min', async () => {
+    const { guardEnclosure, initialGuardState, TICK_STALL_FAULT_MS } = await import('../../src/control/guard.js');
+    const { context, enclosure, measurements, plan } = await import('./interlocks/fixtures.js');
+    const enc = enclosure();
+    const m = measurements({ air: 28, probe: 27.5 });
+    const p = plan({ heater: false, lights: 'day' });
+    const first = guardEnclosure(enc, m, p, initialGuardState(), context(0));
+    const normal = guardEnclosure(enc, m, p, first.state, context(1000));
+    expect(normal.state.latched).toEqual([]);
+    const slowButFine = guardEnclosure(enc, m, p, normal.state, context(1000 + TICK_STALL_FAULT_MS - 1000));
+    expect(slowButFine.state.latched).toEqual([]);
+    const hung = guardEnclosure(enc, m, p, slowButFine.state, context(1000 + TICK_STALL_FAULT_MS - 1000 + 45 * 60_000));
+    expect(hung.state.latched).toEqual([expect.objectContaining({ kind: 'tick-overrun', component: 'controller', latched: true })]);
+    expect(hung.state.latched[0].message).toMatch(/no control tick for 45 min/);
+    expect(hung.events).toContainEqual(expect.objectContaining({ type: 'fault' }));
+  });
+});

@@ -10,8 +10,17 @@ import { clearedFaults, episodes, modeSequence, RECOVERY_TARGET_MS, recoveryFigu
  */
 
 let week: Promise<ScenarioRun> | undefined;
+/** The keeper acknowledges the Thursday crash (a latched `unclean-stop`) on Friday morning. */
+const ACK_AT = Date.parse('2026-06-05T06:00:00Z');
 function badWeek(): Promise<ScenarioRun> {
-  week ??= runScenario('bad-week');
+  let acked = false;
+  week ??= runScenario('bad-week', {
+    onTick: ([oc], _world, controller) => {
+      if (acked || oc.snapshot.at < ACK_AT) return;
+      acked = true;
+      controller.commands.acknowledge(oc.snapshot.enclosureId);
+    },
+  });
   return week;
 }
 
@@ -29,6 +38,9 @@ describe('a bad week (7 simulated days, 14 faults)', () => {
     expect(run.controllers).toHaveLength(2);
     expect(modeSequence(run).at(-1)).toBe('normal');
     expect(modeSequence(run)).not.toContain('safe');
+    // The crash was reported like a fault, latched until the keeper's acknowledgement.
+    const unclean = run.result.events.filter((e) => e.event.type === 'fault' && e.event.fault.kind === 'unclean-stop');
+    expect(unclean).toHaveLength(1);
   });
 
   it('recovers every device fault automatically, each within 30 s of clearing', { timeout: 600_000 }, async () => {

@@ -34,7 +34,11 @@ describe('crash and restart', () => {
     // at closedUs 1000 µs of the 20 ms period (LED0_OFF = 1000 / 20000 * 4096 = 204.8 -> 205 counts).
     const off = await run.result.world.buses.get(1)?.readBlock(0x40, 0x08, 2);
     expect(off && (off[0] | ((off[1] & 0x0f) << 8))).toBe(205);
-    expect(modeSequence(run)).toEqual(['normal']);
+    // Each crash is reported like a fault: latched unclean-stop (mode degraded until acknowledged).
+    expect(modeSequence(run)).toEqual(['normal', 'degraded']);
+    const unclean = run.result.events.filter((e) => e.event.type === 'fault' && e.event.fault.kind === 'unclean-stop');
+    expect(unclean.length).toBeGreaterThanOrEqual(1);
+    expect(unclean[0].event.type === 'fault' && unclean[0].event.fault.component).toBe('controller');
   });
 });
 
@@ -58,6 +62,20 @@ describe('clock jumps', () => {
     expect(told.map((e) => e.type)).toEqual(['fault', 'fault-cleared']);
     expect((told[1] as { at: number }).at - (told[0] as { fault: { at: number } }).fault.at).toBeLessThanOrEqual(3_600_000 + 2_000);
     expect(modeSequence(run)).toEqual(['normal']);
+  });
+
+  it('reports a crash loop: six unclean restarts within an hour latch unclean-stop and, from the fifth, crash-loop, and control resumes each time', async () => {
+    const run = await runScenario('crash-loop', { days: 0.25 });
+    expect(unmetExpectations(run)).toEqual([]);
+    expect(run.controllers).toHaveLength(7);
+    expect(run.result.report.enclosures[0].safetyViolations).toEqual([]);
+    const loop = run.result.events.find((e) => e.event.type === 'fault' && e.event.fault.kind === 'crash-loop');
+    expect(loop?.event.type === 'fault' && loop.event.fault).toMatchObject({ component: 'controller', latched: true });
+    expect(loop?.event.type === 'fault' && loop.event.fault.message).toMatch(/restarted 5 times within 60 min/);
+    // Reported at the fifth restart (03:40 + 20 s), not later.
+    expect(loop?.event.type === 'fault' && loop.event.fault.at).toBeLessThan(run.result.faultWindows[4].to as number + 5_000);
+    const last = run.controllers.at(-1)?.runtime(ENCLOSURE)?.snapshot();
+    expect(last?.faults.filter((f) => f.latched).map((f) => f.kind).sort()).toEqual(['crash-loop', 'unclean-stop']);
   });
 
   it('feeds once when the clock steps back 11 days ten minutes after the feed, and tells the keeper the clock went back', async () => {
@@ -105,13 +123,13 @@ describe('latched faults across a restart', () => {
       },
     });
     expect(run.controllers).toHaveLength(2);
-    expect(ack).toEqual({ ok: true, detail: 'acknowledged stuck-relay:heater' });
+    expect(ack).toEqual({ ok: true, detail: 'acknowledged stuck-relay:heater, unclean-stop:controller' });
     const restartedAt = run.result.faultWindows[1].to as number;
     const latchedAt = ticks.find((t) => t.latched.includes('stuck-relay:heater'))?.at as number;
     expect(latchedAt).toBeLessThan(run.result.faultWindows[1].from);
     const beforeAck = ticks.filter((t) => t.at >= restartedAt && t.at <= ackSentAt);
     expect(beforeAck.length).toBeGreaterThan(3000);
-    expect(beforeAck.every((t) => t.mode === 'safe' && !t.heaterOn && t.latched.includes('stuck-relay:heater'))).toBe(true);
+    expect(beforeAck.every((t) => t.mode === 'safe' && !t.heaterOn && t.latched.includes('stuck-relay:heater') && t.latched.includes('unclean-stop:controller'))).toBe(true);
     // The acknowledgement clears it at the next tick; the relay works again, so it does not re-latch.
     const afterAck = ticks.filter((t) => t.at > ackSentAt);
     expect(afterAck[0].mode).toBe('normal');
@@ -148,7 +166,7 @@ describe('latched faults across a restart', () => {
       },
     });
     expect(run.controllers).toHaveLength(2);
-    expect(ack).toEqual({ ok: true, detail: 'acknowledged component-failed:probe' });
+    expect(ack).toEqual({ ok: true, detail: 'acknowledged component-failed:probe, unclean-stop:controller' });
     const crashAt = run.result.faultWindows[1].from;
     const restartedAt = run.result.faultWindows[1].to as number;
     const probeBack = run.result.faultWindows[0].to as number;

@@ -28,6 +28,7 @@ const REQUIRED = [
   'bus-faults',
   'clock-back-11-days',
   'clock-jump',
+  'crash-loop',
   'crash-restart',
   'gpio-write-failure',
   'heater-dead',

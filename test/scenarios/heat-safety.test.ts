@@ -100,7 +100,7 @@ describe('a heat mat whose relay welds', () => {
     expect(heatingAfterLatch).toBe(0);
     expect(hottest).toBeLessThan(40 + 10);
     expect(faultKinds(run).has('stuck-relay')).toBe(true);
-  });
+  }, 300_000);
 
   it('without a cutoff: the surface climbing beyond the probe range is reported as the mat overheating, not as a failed probe', async () => {
     const run = await runScenario('mat-relay-welded', {
@@ -118,7 +118,7 @@ describe('a heat mat whose relay welds', () => {
     expect(messages.some((m) => /heater overheating/.test(m))).toBe(true);
     const latch = firstLatch(run);
     expect(latch?.component).toBe('heater');
-  });
+  }, 300_000);
 });
 
 describe('no false alarms', () => {

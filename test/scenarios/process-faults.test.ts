@@ -76,7 +76,7 @@ describe('clock jumps', () => {
     expect(loop?.event.type === 'fault' && loop.event.fault.at).toBeLessThan(run.result.faultWindows[4].to as number + 5_000);
     const last = run.controllers.at(-1)?.runtime(ENCLOSURE)?.snapshot();
     expect(last?.faults.filter((f) => f.latched).map((f) => f.kind).sort()).toEqual(['crash-loop', 'unclean-stop']);
-  });
+  }, 300_000);
 
   it('feeds once when the clock steps back 11 days ten minutes after the feed, and tells the keeper the clock went back', async () => {
     const run = await runScenario('clock-back-11-days', { days: 0.7 });
@@ -91,7 +91,7 @@ describe('clock jumps', () => {
     // Reported at the first tick after the step.
     expect(told?.event.type === 'fault' && told.event.fault.at).toBeLessThan(FEED_AT + 10 * 60_000 - 11 * 86_400_000 + 2_000);
     expect(modeSequence(run)).toEqual(['normal']);
-  });
+  }, 300_000);
 });
 
 /** A welded relay latches stuck-relay; the process crashes while the fault is latched. */

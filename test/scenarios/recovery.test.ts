@@ -50,5 +50,5 @@ describe('a BME280 unplugged for 2 hours', () => {
     expect(run.result.modes.at(-1)?.mode).toBe('normal');
     // The shipped expectations hold over the file's own (unacknowledged) day too.
     expect(unmetExpectations({ ...run, result: { ...run.result, modes: run.result.modes.filter((m) => m.at < ackAt) } })).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -52,7 +52,9 @@ describe('power cut', () => {
     expect(down?.from).toBe('2026-06-01T01:00:00.000Z');
     expect(down?.seconds).toBeGreaterThanOrEqual(1200);
     expect(down?.seconds).toBeLessThan(1205);
-    expect(e.modeTimeline.at(-1)?.mode).toBe('normal');
+    // The cut is reported like a fault: the new controller latches unclean-stop (degraded until acknowledged).
+    expect(e.modeTimeline.at(-1)?.mode).toBe('degraded');
+    expect(run.result.events.some((x) => x.event.type === 'fault' && x.event.fault.kind === 'unclean-stop')).toBe(true);
     // The enclosure cooled without heat and the new controller heated it again.
     expect(heaterOnAfter).toBe(true);
     expect(json.injected[0]).toMatchObject({ kind: 'power-cut', clearedAt: expect.stringMatching(/^2026-06-01T01:20:/), touches: { scope: 'process', all: true } });
@@ -135,7 +137,8 @@ describe('process hang', () => {
     const json = reportJson(run.result.report);
     const modes = json.enclosures[0].modeTimeline;
     const hungAt = modes.findIndex((m) => m.mode === 'hung');
-    expect(modes.slice(hungAt, hungAt + 3).map((m) => m.mode)).toEqual(['hung', 'down', 'normal']);
+    // The kill is reported like a fault: the new process latches unclean-stop (degraded until acknowledged).
+    expect(modes.slice(hungAt, hungAt + 3).map((m) => m.mode)).toEqual(['hung', 'down', 'degraded']);
     // Keep-alives every 20 s from start-up: the last before 01:00 was at most 20 s earlier, so the kill came 40-60 s in.
     expect(modes[hungAt].seconds).toBeGreaterThanOrEqual(40);
     expect(modes[hungAt].seconds).toBeLessThanOrEqual(60);

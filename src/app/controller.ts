@@ -23,6 +23,7 @@ import { TickLoop, type TickTiming } from './tick-loop.js';
 import { finalSnapshot } from './telemetry.js';
 import type { TelemetryStatus } from '../telemetry/options.js';
 import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
+import { roomInput } from '../model/room-input.js';
 
 
 /** Recovery history entries kept in the state document (bounded, oldest dropped). */
@@ -176,6 +177,7 @@ export class Controller {
         supervisorFaults: () => [...this.supervisor.faults(enc.id), ...this.takeProcessFaults(enc.id)],
         onEvent: (ev) => this.telemetry?.publishEvent(enc.id, ev),
         startupStaggerMs: config.controller.startupStaggerMs,
+        roomC: roomInput(config),
       });
       this.runtimes.set(enc.id, rt);
     }

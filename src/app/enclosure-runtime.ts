@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EnclosureConfig } from '../config/load.js';
 import { decideFeed, FeedSchedule, recordFeed, recordSkip, shiftFeedingRecords } from '../control/feeding.js';
 import { fuseMeasurements } from '../control/fusion.js';
-import { faultKey, latchFaults } from '../control/faults.js';
+import { faultEvents, faultKey, latchFaults } from '../control/faults.js';
 import { acknowledgeFaults, guardEnclosure, resumeGuardState, type GuardState } from '../control/guard.js';
 import { initialControlState, photoperiodKey, planEnclosure, type ControlState } from '../control/plan.js';
 import type { ActuatorSnapshot, EnclosureSnapshot } from '../control/snapshot.js';
@@ -11,6 +11,7 @@ import type { ActuatorComponent } from '../devices/actuator-component.js';
 import type { ReadingsBySensor } from '../devices/reading.js';
 import { EnclosureSampling, type OneWireBulkSampler } from '../devices/sampling.js';
 import { WATER_LEVEL_SAMPLE_EVERY_MS } from '../devices/water-level.js';
+import { EnclosureDiagnosis } from '../model/diagnosis.js';
 import type { ComponentHealth } from '../resilience/health-types.js';
 import { deriveMode } from '../supervisor/mode.js';
 import type { Clock } from '../hal/clock.js';
@@ -60,6 +61,8 @@ export interface EnclosureRuntimeOptions {
   startupStaggerMs?: number;
   /** Cadence of the float switch's sampling, ms; default `WATER_LEVEL_SAMPLE_EVERY_MS`. */
   waterLevelEveryMs?: number;
+  /** Room temperature at wall ms, °C, when known (the simulated room): the enclosure model's input. */
+  roomC?: (wallMs: number) => number;
 }
 
 /** True when `a` and `b` hold the same faults (kind, component, time, message) in the same order. */
@@ -73,6 +76,9 @@ function sameFaults(a: readonly Fault[], b: readonly Fault[]): boolean {
   }
   return true;
 }
+
+/** The fitted enclosure model is staged into the state document at most this often, ms. */
+const MODEL_PERSIST_INTERVAL_MS = 30 * 60_000;
 
 /** Guard state is written on latched-fault changes at once, else at most this often (SD wear), ms. */
 const GUARD_PERSIST_INTERVAL_MS = 5 * 60_000;
@@ -115,6 +121,12 @@ export class EnclosureRuntime {
   /** The profile's humidity band and safety limits as snapshots show them (fixed per config). */
   private readonly humidityRange: EnclosureSnapshot['humidityRange'];
   private readonly limits: EnclosureSnapshot['limits'];
+  /** The enclosure model and the diagnosis of its sensors and heaters (src/model). */
+  readonly diagnosis: EnclosureDiagnosis;
+  private diagnosisFaults: Fault[] = [];
+  /** The outputs' states handed to the diagnosis each tick (reused). */
+  private readonly outputsNow: Record<string, { on: boolean; level?: number }> = {};
+  private lastModelPersist: number | null = null;
 
   constructor(private readonly o: EnclosureRuntimeOptions) {
     this.id = o.enc.id;
@@ -135,6 +147,7 @@ export class EnclosureRuntime {
     }
     this.control = initialControlState(o.enc);
     this.photoperiodKey = photoperiodKey(o.enc.climate, o.timezone);
+    this.diagnosis = new EnclosureDiagnosis(o.enc, o.roomC ? { roomC: o.roomC } : {});
     const feeding = o.enc.climate.feeding;
     if (feeding) for (const id of o.devices.feeders.keys()) this.schedules.set(id, FeedSchedule.parse(feeding.schedule, o.timezone));
   }
@@ -158,6 +171,7 @@ export class EnclosureRuntime {
   async start(): Promise<void> {
     const p = this.persisted();
     this.persist(() => ({ ...p, guard: resumeGuardState(p.guard) }));
+    if (p.model !== undefined && !this.diagnosis.restore(p.model)) this.o.log.info({ enclosure: this.id }, 'saved enclosure model does not match this configuration: fitting anew');
     if (p.guard.latched.length) this.o.log.warn({ enclosure: this.id, faults: p.guard.latched.map((f) => `${f.kind}:${f.component}`) }, 'latched faults restored from state; heat stays off until acknowledged');
     const d = this.o.devices;
     for (const s of d.sensors) await s.start();
@@ -217,8 +231,11 @@ export class EnclosureRuntime {
       bySensor[s.id] = r;
       if (r.temperature?.quality === 'ok') this.seenTemperature.add(s.id);
     }
-    // 2. Fuse
-    const m = fuseMeasurements(enc, bySensor);
+    // 2. Diagnose (enclosure model, sensors cross-checked) and fuse without the sensors it distrusts
+    const outputsNow = this.outputsNow;
+    for (const o of this.outputs) outputsNow[o.id] = o.component.peek();
+    if (this.diagnosis.observe(now, mono, bySensor, outputsNow)) this.saveModel(mono);
+    const m = fuseMeasurements(enc, bySensor, this.diagnosis.distrusted());
     // 3. Plan (with the mode derived from the previous tick's faults and current health)
     const p = this.persisted();
     const op = this.operatorInputs(p, now);
@@ -268,8 +285,14 @@ export class EnclosureRuntime {
     for (const ev of guarded.events) events.push(ev);
     // Feeding: decided after the outputs are safe; the cycle runs beside the ticks.
     if (devices.feeders.size) this.feed(now, clockPlausible, temperatureC, planned.setpointC, events, guarded.clock.trusted, guarded.state.elapsedMs);
-    // 6. Report
-    const faults = guarded.faults;
+    // 6. Report (diagnosis faults beside the guard's; never latched here)
+    const diagnosed = this.diagnosis.faults();
+    if (diagnosed !== this.diagnosisFaults) {
+      events.push(...faultEvents(this.diagnosisFaults, diagnosed, now));
+      this.diagnosisFaults = diagnosed;
+    }
+    const guardKeys = diagnosed.length ? new Set(guarded.faults.map(faultKey)) : null;
+    const faults = guardKeys ? [...guarded.faults, ...diagnosed.filter((f) => !guardKeys.has(faultKey(f)))] : guarded.faults;
     const mode = deriveMode({ operatorMode: p.operator.mode, faults, health, fallbackActive: planned.fallbacks.length > 0 });
     if (mode !== this.mode) {
       this.o.log.info({ enclosure: this.id, from: this.mode, to: mode, faults: faults.map((f) => `${f.kind}:${f.component}`) }, `mode ${this.mode} -> ${mode}`);
@@ -323,6 +346,18 @@ export class EnclosureRuntime {
     if (o.setpointOverride && o.setpointOverride.until > now) op.setpointOverride = o.setpointOverride;
     if (this.manualFeedAt !== undefined) op.feedRequestedAt = this.manualFeedAt;
     return op;
+  }
+
+  /** Stages the fitted model into the state document (written with the next durable write). */
+  private saveModel(mono: number): void {
+    if (this.lastModelPersist !== null && mono - this.lastModelPersist < MODEL_PERSIST_INTERVAL_MS) return;
+    if (this.lastModelPersist === null) {
+      this.lastModelPersist = mono;
+      return;
+    }
+    this.lastModelPersist = mono;
+    const model = this.diagnosis.toJSON();
+    this.persist((p) => ({ ...p, model }), true);
   }
 
   private saveGuard(before: GuardState, after: GuardState, mono: number): void {

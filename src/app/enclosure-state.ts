@@ -18,6 +18,8 @@ export interface EnclosurePersisted {
   /** Feeding record per feeder id. */
   feeding: Record<string, FeedingState>;
   operator: OperatorState;
+  /** The fitted enclosure model (src/model: `PersistedDiagnosis`); absent until first fitted. */
+  model?: unknown;
 }
 
 /** One entry of the bounded recovery history. Times are wall ms. */

@@ -12,6 +12,15 @@ function positiveInt(name: string) {
   };
 }
 
+/** Parses a positive number option (fractions allowed) or fails with exit code 2. */
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
 function integer(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
@@ -93,6 +102,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: { config?: string; enclosure?: string }) => {
       const { ackCommand } = await import('./ack.js');
       setExit(await ackCommand(opts));
+    });
+
+  program
+    .command('model')
+    .description("print each enclosure's fitted thermal model in plain words and each heater's headroom (down to which room temperature it holds each setpoint)")
+    .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')
+    .option('--json', 'print JSON')
+    .option('--simulate', "fit on a simulation of the configuration instead of the state directory's history")
+    .option('-d, --days <n>', 'simulated days for --simulate (default 2)', positiveNumber('--days'))
+    .action(async (opts: { config: string; json?: boolean; simulate?: boolean; days?: number }) => {
+      const { modelCommand } = await import('./model.js');
+      setExit(await modelCommand(opts));
     });
 
   program

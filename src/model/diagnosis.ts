@@ -136,7 +136,7 @@ export class EnclosureDiagnosis {
     readonly enc: EnclosureConfig,
     private readonly o: DiagnosisOptions = {},
   ) {
-    this.model = new EnclosureModel(enc, o.intervalMs);
+    this.model = new EnclosureModel(enc, o.intervalMs, o.roomC !== undefined);
     const nodes = this.model.nodes;
     this.sensors = enc.sensors.map((s) => ({
       id: s.id,

@@ -40,6 +40,8 @@ export const MASS_TAU_H = 4;
 const OUTLIER_SD = 5;
 /** Random walk of the constant term per hour, °C/h: slow heat from unknown sources (sun, a warm neighbour) drifts this much in an hour. */
 const Q_C = 0.3;
+/** Prior standard deviation of the slow (through the floor) heater terms, °C/h, when the room is measured. */
+const SLOW_SD = 2;
 
 /** Averages of the outputs over one interval, the model's inputs. */
 export interface ModelInputs {
@@ -173,7 +175,7 @@ export class EnclosureModel {
   private lightW = 0;
   private fan = 0;
   private roomC = ROOM_GUESS_C;
-  /** True once a room temperature input was given (a simulated room): the loss is then identifiable. */
+  /** True once a room temperature input was given. */
   roomKnown = false;
   private readonly massAlpha: number;
   /** Floor heat-store proxy M, °C (null before the first air value). */
@@ -181,10 +183,19 @@ export class EnclosureModel {
   /** Intervals learned from (sum over the air node). */
   updates = 0;
 
-  /** @param enc the enclosure (profile merged); @param intervalMs model interval, ms */
+  /**
+   * @param enc the enclosure (profile merged)
+   * @param intervalMs model interval, ms
+   * @param roomMeasured whether a room temperature will be given with the inputs. With it, the heat
+   *   loss to the room is fitted (the constant term held near zero); without it, the room and any
+   *   steady foreign heat are one constant that cannot be told apart from the loss (the room follows
+   *   the same day/night rhythm as the setpoints), so the loss stays at its seed from the build and
+   *   the constant is tracked.
+   */
   constructor(
     readonly enc: EnclosureConfig,
     readonly intervalMs = MODEL_INTERVAL_MS,
+    readonly roomMeasured = false,
   ) {
     this.heaters = enc.actuators.filter((a): a is HeaterConfig => a.kind === 'heater');
     this.heaterIds = this.heaters.map((h) => h.id);
@@ -223,13 +234,18 @@ export class EnclosureModel {
     const theta = [a, am, ...this.heaters.map((h) => HEATER_PRIORS[h.heaterType].toAir * h.powerW * perH * z), ...this.heaters.map(viaFloor), perH * z, misters.length ? -MIST_COOLING_W_PER_G_PER_S * perH * z : 0, fanRate * perH * z, 0];
     const maxRate = 1 / this.dtH; // a ZOH pole in [0, 1)
     const L = 2 + 2 * H;
-    const sd = theta.map((v, i) => (i === theta.length - 1 ? 5 : Math.max(0.5 * Math.abs(v), i >= 2 && i < L ? 2 : 0.05)));
-    sd[0] = 0.3 * a; // the loss to the room: known from the build to about ±30 % (tighter: it is the least identifiable)
+    const sd = theta.map((v, i) => (i === theta.length - 1 ? (this.roomMeasured ? 0.5 : 5) : Math.max(0.5 * Math.abs(v), i >= 2 && i < L ? 2 : 0.05)));
+    sd[0] = (this.roomMeasured ? 0.5 : 1e-4) * a; // the loss to the room (see the constructor)
+    // The slow return of a heater's heat through the floor moves with the day/night duty, as the
+    // room and the constant term do: without a room input it stays at its seed.
+    for (let i = 0; i < H; i++) sd[2 + H + i] = this.roomMeasured ? SLOW_SD : 1e-4 * theta[2 + H + i] + 1e-9;
     sd[L] = perH * z; // lights
     sd[L + 1] = Math.max(0.5 * Math.abs(theta[L + 1]), 1);
     sd[L + 2] = Math.max(0.5 * theta[L + 2], 0.05);
     const day = 86_400_000 / this.intervalMs;
-    const q = theta.map((v, i) => (i === theta.length - 1 ? (Q_C * Q_C) / (3_600_000 / this.intervalMs) : (0.2 * sd[i]) ** 2 / day));
+    const qc = this.roomMeasured ? Q_C / 10 : Q_C;
+    const q = theta.map((v, i) => (i === theta.length - 1 ? (qc * qc) / (3_600_000 / this.intervalMs) : (0.2 * sd[i]) ** 2 / day));
+    if (!this.roomMeasured) for (const i of [0, ...this.heaters.map((_, j) => 2 + H + j)]) q[i] = 0;
     const lo = theta.map((_, i) => (i === 0 ? 0.01 : i === theta.length - 1 ? -1e6 : i === L + 1 ? -1e6 : 0));
     const hi = theta.map((_, i) => (i === 0 || i === 1 ? maxRate : i === L + 1 ? 0 : 1e6));
     const tracker = new ParameterTracker(theta, sd, q, 4, lo, hi);

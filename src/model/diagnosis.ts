@@ -53,7 +53,7 @@ const SUSTAINED = 4;
 /** Surface probe detached: a jump toward the air of more than this, °C, in one interval. */
 const DETACH_JUMP_C = 1.5;
 
-/** How much of the enclosure model's prediction a diagnosis test needs: once fitted. */
+/** One temperature sensor's interval accumulator and test statistics. */
 interface SensorState {
   id: string;
   node: number;
@@ -108,6 +108,11 @@ export interface PersistedDiagnosis {
   model: PersistedModel;
 }
 
+/**
+ * The diagnosis of one enclosure; owns its {@link EnclosureModel}. Feed it every tick
+ * ({@link observe}); read {@link distrusted} for fusion, {@link faults} for the snapshot, and
+ * {@link explainedHeat} for rules that must tell a heater's heat from other heat.
+ */
 export class EnclosureDiagnosis {
   readonly model: EnclosureModel;
   private readonly sensors: SensorState[];

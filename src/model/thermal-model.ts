@@ -159,6 +159,7 @@ export function lightHeatW(light: { heatW?: number; powerW?: number; heatFractio
   return DEFAULT_LIGHT_HEAT_W;
 }
 
+/** The grey-box model of one enclosure (see the module comment above). */
 export class EnclosureModel {
   readonly heaterIds: string[];
   readonly heaters: HeaterConfig[];

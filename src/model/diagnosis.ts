@@ -34,6 +34,10 @@ import { EnclosureModel, emptyInputs, lightHeatW, type ModelInputs, type NodeHea
 
 /** A frozen sensor: unchanged while its reference moved by more than this, °C (peers). */
 export const FROZEN_MOVE_C = 0.5;
+/** A frozen sensor repeats one value for at least this many samples in a row. */
+export const FROZEN_MIN_SAMPLES = 6;
+/** Allowances scale with the noise of the difference between peers: ν ≥ this many standard deviations, h ≥ 10 × ν. */
+const PEER_NU_SD = 1.5;
 /** A frozen sensor without peers: unchanged while the model predicted a change of more than this, °C. */
 export const FROZEN_MODEL_MOVE_C = 1.0;
 /** Peer test: allowance ν per interval, °C, and threshold h, °C·intervals (1 °C: ~13 intervals; 0.5 °C: ~40). */
@@ -67,7 +71,13 @@ interface SensorState {
   prevMean: number;
   // frozen test
   same: number;
+  unchanged: number;
   lastRaw: number;
+  /** Identical samples in a row, and the last sample. */
+  sameRun: number;
+  lastTick: number;
+  /** Variance of the departure from the peers (interval means, healthy), °C². */
+  dVar: number;
   anchorRef: number;
   modelMove: number;
   // peer test
@@ -153,7 +163,11 @@ export class EnclosureDiagnosis {
       mean: Number.NaN,
       prevMean: Number.NaN,
       same: 0,
+      unchanged: 0,
       lastRaw: Number.NaN,
+      sameRun: 0,
+      lastTick: Number.NaN,
+      dVar: 0,
       anchorRef: Number.NaN,
       modelMove: 0,
       baseline: 0,
@@ -213,6 +227,8 @@ export class EnclosureDiagnosis {
       const v = r.value;
       if (s.n === 0) s.first = v;
       else if (v !== s.first) s.changed = true;
+      s.sameRun = v === s.lastTick ? s.sameRun + 1 : 0;
+      s.lastTick = v;
       s.sum += v;
       s.n++;
     }
@@ -248,8 +264,12 @@ export class EnclosureDiagnosis {
       s.mean = s.n > 0 ? s.sum / s.n : Number.NaN;
       const raw = s.n > 0 ? s.first : Number.NaN;
       // frozen bookkeeping: the whole interval at one value, the same as the last one
+      // `unchanged`: whole intervals at one value (a quiet, quantised probe in still air too): the
+      // model does not learn from them nor judge heaters by them. `same`: frozen candidates; a median
+      // of noisy samples can repeat for a sample or two, a run of FROZEN_MIN_SAMPLES is not chance.
       const still = s.n > 0 && !s.changed && raw === s.lastRaw;
-      s.same = still ? s.same + 1 : 0;
+      s.unchanged = still ? s.unchanged + 1 : 0;
+      s.same = still && s.sameRun >= FROZEN_MIN_SAMPLES ? s.same + 1 : 0;
       s.lastRaw = s.changed ? Number.NaN : raw;
       s.sum = 0;
       s.n = 0;
@@ -318,7 +338,7 @@ export class EnclosureDiagnosis {
       }
       if (s.fault?.kind === 'sensor-frozen') continue;
       let moved = 0;
-      let limit = FROZEN_MOVE_C;
+      let limit = Math.max(FROZEN_MOVE_C, 5 * Math.sqrt(s.dVar));
       if (Number.isFinite(ref) && Number.isFinite(s.anchorRef)) moved = Math.abs(ref - s.anchorRef);
       else if (this.model.fitted) {
         // no peer: how far the model says the node should have moved from the frozen value
@@ -362,19 +382,27 @@ export class EnclosureDiagnosis {
         }
         if (s.baselineN < WARMUP_INTERVALS) {
           s.baselineN++;
+          const prev = s.baseline;
           s.baseline += (d - s.baseline) / s.baselineN;
+          s.dVar += ((d - prev) * (d - s.baseline) - s.dVar) / s.baselineN; // Welford's running variance
           continue;
         }
         const x = d - s.baseline;
+        const nu = Math.max(PEER_NU_C, PEER_NU_SD * Math.sqrt(s.dVar));
+        s.peerHi.nu = s.peerLo.nu = nu;
+        s.peerHi.h = s.peerLo.h = Math.max(PEER_H, (PEER_H / PEER_NU_C) * nu);
         const hi = s.peerHi.add(x, this.k);
         const lo = s.peerLo.add(-x, this.k);
-        if (!hi && !lo && Math.abs(x) < PEER_NU_C) s.baseline += (x / 2880); // follows a slowly changing gradient (a day)
+        if (!hi && !lo && Math.abs(x) < nu) {
+          s.baseline += x / 2880; // follows a slowly changing gradient (a day)
+          s.dVar += (x * x - s.dVar) / 240;
+        }
         if (hi || lo) this.peerAlarm(n, group, hi ? s.peerHi : s.peerLo);
       }
     }
     // open-loop prediction per node: anchored while consistent
     for (let n = 0; n < this.byNode.length; n++) {
-      const suspicious = this.byNode[n].some((s) => s.peerHi.s > PEER_H / 4 || s.peerLo.s > PEER_H / 4);
+      const suspicious = this.byNode[n].some((s) => s.peerHi.s > s.peerHi.h / 4 || s.peerLo.s > s.peerLo.h / 4);
       const air = Number.isFinite(this.openLoop[0]) ? this.openLoop[0] : this.nodePrev[0];
       if (!suspicious || !Number.isFinite(this.openLoop[n])) this.openLoop[n] = this.trustedMean(n);
       else this.openLoop[n] = this.model.predict(n, this.openLoop[n], Number.isFinite(air) ? air : this.openLoop[n]);
@@ -464,7 +492,7 @@ export class EnclosureDiagnosis {
       const prev = this.nodePrev[n];
       const now = this.nodeNow[n];
       if (!Number.isFinite(prev) || !Number.isFinite(now) || !Number.isFinite(prevAir)) continue;
-      const quiet = this.byNode[n].every((s) => s.peerHi.s === 0 && s.peerLo.s === 0 && s.same < 2) && this.heaters.every((h) => h.node !== n || (h.stuck.s === 0 && h.noHeat.s === 0));
+      const quiet = this.byNode[n].every((s) => s.peerHi.s === 0 && s.peerLo.s === 0 && s.unchanged < 2) && this.heaters.every((h) => h.node !== n || (h.stuck.s === 0 && h.noHeat.s === 0));
       innov[n] = m.learn(n, prev, prevAir, now, quiet);
     }
     if (Number.isFinite(this.nodeNow[0])) m.advanceMass(this.nodeNow[0]);
@@ -477,7 +505,7 @@ export class EnclosureDiagnosis {
     for (const h of this.heaters) {
       const n = h.node;
       const e = innov[n];
-      const sensorsOk = this.byNode[n].some((s) => Number.isFinite(s.mean) && !this.distrust.has(s.id)) && this.byNode[n].every((s) => s.same < 4 && s.peerHi.s < PEER_H / 2 && s.peerLo.s < PEER_H / 2);
+      const sensorsOk = this.byNode[n].some((s) => Number.isFinite(s.mean) && !this.distrust.has(s.id)) && this.byNode[n].every((s) => s.unchanged < 4 && s.peerHi.s < s.peerHi.h / 2 && s.peerLo.s < s.peerLo.h / 2);
       if (!Number.isFinite(e) || !sensorsOk) {
         h.stuck.reset();
         h.noHeat.reset();

@@ -58,7 +58,7 @@ export function explainModel(enc: EnclosureConfig, s: ModelSummary, source: Mode
   if (source === 'seed') {
     // no room figure before any data
   } else if (s.air.roomMeasured) lines.push('  Room: the simulated room\'s temperature is known to the model.');
-  else if (s.air.roomC !== null) lines.push(`  Room: about ${c1(s.air.roomC)} °C lately, estimated (no room sensor); the heat loss comes from the enclosure's build.`);
+  else if (s.air.roomC !== null) lines.push(`  Room: about ${c1(s.air.roomC)} °C lately, estimated (no room sensor), so the headroom below is rough.`);
   for (const h of s.heaters) {
     const kind = HEATER_WORDS[h.heaterType] ?? h.heaterType;
     const surf = Object.entries(h.surfaceRiseC)

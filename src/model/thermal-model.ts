@@ -188,10 +188,11 @@ export class EnclosureModel {
    * @param enc the enclosure (profile merged)
    * @param intervalMs model interval, ms
    * @param roomMeasured whether a room temperature will be given with the inputs. With it, the heat
-   *   loss to the room is fitted (the constant term held near zero); without it, the room and any
-   *   steady foreign heat are one constant that cannot be told apart from the loss (the room follows
-   *   the same day/night rhythm as the setpoints), so the loss stays at its seed from the build and
-   *   the constant is tracked.
+   *   loss to the room is fitted and the constant term held near zero, which makes the steady-state
+   *   rises (headroom) identifiable. Without it, the room and any steady foreign heat are one tracked
+   *   constant that the data can barely tell apart from the loss (the room follows the same day/night
+   *   rhythm as the setpoints): short-term predictions (diagnosis) stay good, steady-state rises are
+   *   rough (see {@link ModelSummary}).
    */
   constructor(
     readonly enc: EnclosureConfig,
@@ -236,17 +237,14 @@ export class EnclosureModel {
     const maxRate = 1 / this.dtH; // a ZOH pole in [0, 1)
     const L = 2 + 2 * H;
     const sd = theta.map((v, i) => (i === theta.length - 1 ? (this.roomMeasured ? 0.5 : 5) : Math.max(0.5 * Math.abs(v), i >= 2 && i < L ? 2 : 0.05)));
-    sd[0] = (this.roomMeasured ? 0.5 : 1e-4) * a; // the loss to the room (see the constructor)
-    // The slow return of a heater's heat through the floor moves with the day/night duty, as the
-    // room and the constant term do: without a room input it stays at its seed.
-    for (let i = 0; i < H; i++) sd[2 + H + i] = this.roomMeasured ? SLOW_SD : 1e-4 * theta[2 + H + i] + 1e-9;
+    sd[0] = (this.roomMeasured ? 0.5 : 0.3) * a; // the loss to the room (see the constructor)
+    for (let i = 0; i < H; i++) sd[2 + H + i] = SLOW_SD;
     sd[L] = perH * z; // lights
     sd[L + 1] = Math.max(0.5 * Math.abs(theta[L + 1]), 1);
     sd[L + 2] = Math.max(0.5 * theta[L + 2], 0.05);
     const day = 86_400_000 / this.intervalMs;
     const qc = this.roomMeasured ? Q_C / 10 : Q_C;
     const q = theta.map((v, i) => (i === theta.length - 1 ? (qc * qc) / (3_600_000 / this.intervalMs) : (0.2 * sd[i]) ** 2 / day));
-    if (!this.roomMeasured) for (const i of [0, ...this.heaters.map((_, j) => 2 + H + j)]) q[i] = 0;
     const lo = theta.map((_, i) => (i === 0 ? 0.01 : i === theta.length - 1 ? -1e6 : i === L + 1 ? -1e6 : 0));
     const hi = theta.map((_, i) => (i === 0 || i === 1 ? maxRate : i === L + 1 ? 0 : 1e6));
     const tracker = new ParameterTracker(theta, sd, q, 4, lo, hi);

@@ -39,7 +39,7 @@ export const FROZEN_MIN_SAMPLES = 6;
 /** Allowances scale with the noise of the difference between peers: ν ≥ this many standard deviations, h ≥ 10 × ν. */
 const PEER_NU_SD = 1.5;
 /** A frozen sensor without peers: unchanged while the model predicted a change of more than this, °C. */
-export const FROZEN_MODEL_MOVE_C = 1.0;
+export const FROZEN_MODEL_MOVE_C = 3.0;
 /** Peer test: allowance ν per interval, °C, and threshold h, °C·intervals (1 °C: ~13 intervals; 0.5 °C: ~40). */
 export const PEER_NU_C = 0.3;
 export const PEER_H = 10;
@@ -340,9 +340,11 @@ export class EnclosureDiagnosis {
       let moved = 0;
       let limit = Math.max(FROZEN_MOVE_C, 5 * Math.sqrt(s.dVar));
       if (Number.isFinite(ref) && Number.isFinite(s.anchorRef)) moved = Math.abs(ref - s.anchorRef);
-      else if (this.model.fitted) {
-        // no peer: how far the model says the node should have moved from the frozen value
-        const air = s.node === 0 ? s.mean : Number.isFinite(this.nodePrev[0]) ? this.nodePrev[0] : s.mean;
+      else if (this.model.fitted && s.node !== 0 && this.heaters.some((h) => h.node === s.node && h.onRun >= SUSTAINED && this.model.heaterLag(h.index) < 0.9)) {
+        // no peer: while a heater of its spot heats up from off, how far the model says the spot
+        // should have moved from the frozen value (a quantised probe held at its limit repeats a
+        // value for hours legitimately, so only a heat-up counts)
+        const air = Number.isFinite(this.nodePrev[0]) ? this.nodePrev[0] : s.mean;
         s.modelMove += this.model.predict(s.node, s.mean, air) - s.mean;
         moved = Math.abs(s.modelMove);
         limit = FROZEN_MODEL_MOVE_C;

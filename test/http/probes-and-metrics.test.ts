@@ -37,7 +37,7 @@ async function running() {
   };
   const ready = await get('/health/ready'); // the endpoint answers before the controller has started
   await drive(clock, c.start());
-  return { clock, c, http, get, ready };
+  return { clock, c, http, get, ready, world };
 }
 
 /** Sample lines of a Prometheus text exposition: `name{labels} value`, comments skipped; throws on a malformed line. */
@@ -118,6 +118,22 @@ describe('http endpoint: health probes and Prometheus metrics', () => {
       const check = spawnSync('promtool', ['check', 'metrics'], { input: m.body, encoding: 'utf8' });
       expect(`${check.stdout}${check.stderr}`).toBe('');
       expect(check.status).toBe(0);
+    } finally {
+      await drive(clock, c.stop());
+      await http.stop();
+    }
+  });
+
+  it('stays live and ready while a sensor is failed; the failure shows in the component health metric', async () => {
+    const { clock, c, http, get, world } = await running();
+    try {
+      await clock.advance(5_000);
+      world.buses.get(1)!.setFault(118, { kind: 'disconnect' }); // the BME280 "air" leaves the bus
+      await clock.advance(120_000);
+      expect((await get('/health/live')).status).toBe(200);
+      expect((await get('/health/ready')).status).toBe(200);
+      const air = parseExposition((await get('/metrics')).body).filter((s) => s.name === 'terrarium_component_health' && s.labels.enclosure === 'gecko' && s.labels.component === 'air');
+      expect(air.find((s) => s.value === 1)?.labels.status).toMatch(/^(failed|degraded)$/);
     } finally {
       await drive(clock, c.stop());
       await http.stop();

@@ -30,7 +30,8 @@ export class ShellyPeer {
   ) {}
 
   async start(): Promise<void> {
-    await this.link.subscribe(`${this.prefix}/rpc`, (_t, payload) => void this.request(payload.toString('utf8')));
+    // A reply that cannot go out (the link died meanwhile) is dropped, as a real plug drops it.
+    await this.link.subscribe(`${this.prefix}/rpc`, (_t, payload) => void this.request(payload.toString('utf8')).catch(() => undefined));
     await this.link.publish(`${this.prefix}/online`, 'true', { retain: true });
   }
 

@@ -27,7 +27,8 @@ export class TasmotaPeer {
 
   /** Announces itself online and starts answering commands. */
   async start(): Promise<void> {
-    await this.link.subscribe(`cmnd/${this.topic}/+`, (t, payload) => void this.command(t.slice(t.lastIndexOf('/') + 1), payload.toString('utf8')));
+    // A report that cannot go out (the link died meanwhile) is dropped, as a real plug drops it.
+    await this.link.subscribe(`cmnd/${this.topic}/+`, (t, payload) => void this.command(t.slice(t.lastIndexOf('/') + 1), payload.toString('utf8')).catch(() => undefined));
     await this.link.publish(`tele/${this.topic}/LWT`, 'Online', { retain: true });
   }
 

@@ -2,6 +2,7 @@ import type { DigitalInput, DigitalOutput, GpioProvider } from '../hal/gpio.js';
 import type { I2cBus } from '../hal/i2c.js';
 import { DeviceIdentityError } from '../hal/errors.js';
 import { DriverArgumentError, OutputError } from './errors.js';
+import { SerialQueue } from './serial-queue.js';
 import {
   MCP23017_LINES,
   REG_GPIOA,
@@ -48,7 +49,7 @@ export class Mcp23017 implements GpioProvider {
   private readonly olat = [0, 0];
   private readonly gppu = [0, 0];
   private readonly claimed = new Set<number>();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly bus: I2cBus,
@@ -144,8 +145,6 @@ export class Mcp23017 implements GpioProvider {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 }

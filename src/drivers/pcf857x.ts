@@ -2,6 +2,7 @@ import type { DigitalInput, DigitalOutput, GpioProvider } from '../hal/gpio.js';
 import type { I2cBus } from '../hal/i2c.js';
 import { BackendUnavailableError } from '../hal/errors.js';
 import { DriverArgumentError, OutputError } from './errors.js';
+import { SerialQueue } from './serial-queue.js';
 
 /** The two chips: PCF8574 (8 lines, one byte) and PCF8575 (16 lines, two bytes, P00..P07 first). */
 export type Pcf857xModel = 'pcf8574' | 'pcf8575';
@@ -37,7 +38,7 @@ export class Pcf857x implements GpioProvider {
   private port = 0xffff;
   private inputs = 0;
   private readonly claimed = new Set<number>();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly bus: I2cBus,
@@ -122,8 +123,6 @@ export class Pcf857x implements GpioProvider {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 }

@@ -49,6 +49,7 @@ export class PlugTracker {
   online: boolean | undefined;
   private readonly waiters = new Set<() => void>();
   private renewTimer: TimerHandle | undefined;
+  private subs: Array<() => void> = [];
 
   constructor(
     private readonly o: PlugOptions,
@@ -125,7 +126,28 @@ export class PlugTracker {
     tick();
   }
 
-  /** Stops the renewal timer and drops waiters (close). */
+  /** Keeps the unsubscribe functions of the driver's subscriptions, for {@link release}. */
+  hold(subs: Array<() => void>): void {
+    this.subs = subs;
+  }
+
+  /**
+   * Closing a plug driver: stops renewing the dead-man, asks the plug for off with `off()` (best
+   * effort, only while connected) and drops the subscriptions. No-op when nothing is held.
+   */
+  async release(off: () => Promise<void>): Promise<void> {
+    this.stop();
+    if (this.subs.length === 0) return;
+    const subs = this.subs;
+    this.subs = [];
+    try {
+      if (this.o.link.connected) await off();
+    } finally {
+      for (const u of subs) u();
+    }
+  }
+
+  /** Stops the renewal timer (close). */
   stop(): void {
     this.renewTimer?.cancel();
     this.renewTimer = undefined;

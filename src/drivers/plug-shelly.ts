@@ -31,7 +31,6 @@ interface RpcReply {
 export class ShellyPlug implements SwitchDriver {
   readonly description: string;
   private readonly track: PlugTracker;
-  private unsubscribe: Array<() => void> = [];
   private nextId = 1;
   private readonly pending = new Map<number, (r: RpcReply) => void>();
 
@@ -44,7 +43,7 @@ export class ShellyPlug implements SwitchDriver {
     await this.close();
     const p = this.o.prefix;
     const key = `switch:${this.o.switchId}`;
-    this.unsubscribe = [
+    this.track.hold([
       await this.o.link.subscribe(`${this.o.clientId}/rpc`, (_t, payload) => {
         const r = parse(payload.toString('utf8')) as RpcReply | undefined;
         if (r && typeof r.id === 'number') this.pending.get(r.id)?.(r);
@@ -59,7 +58,7 @@ export class ShellyPlug implements SwitchDriver {
         const s = parse(payload.toString('utf8')) as { output?: unknown } | undefined;
         if (typeof s?.output === 'boolean') this.track.report(s.output);
       }),
-    ];
+    ]);
     this.track.assertReachable();
     await this.refresh();
   }
@@ -79,14 +78,9 @@ export class ShellyPlug implements SwitchDriver {
 
   /** Stops renewing the dead-man, asks the plug for off (best effort) and unsubscribes. */
   async close(): Promise<void> {
-    this.track.stop();
-    if (this.unsubscribe.length === 0) return;
-    const subs = this.unsubscribe;
-    this.unsubscribe = [];
     try {
-      if (this.o.link.connected) await this.o.link.publish(`${this.o.prefix}/rpc`, JSON.stringify({ id: this.nextId++, src: this.o.clientId, method: 'Switch.Set', params: { id: this.o.switchId, on: false } }));
+      await this.track.release(() => this.o.link.publish(`${this.o.prefix}/rpc`, JSON.stringify({ id: this.nextId++, src: this.o.clientId, method: 'Switch.Set', params: { id: this.o.switchId, on: false } })));
     } finally {
-      for (const u of subs) u();
       this.pending.clear();
     }
   }

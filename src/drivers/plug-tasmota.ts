@@ -33,7 +33,6 @@ export function pulseTimeValue(seconds: number): number {
 export class TasmotaPlug implements SwitchDriver {
   readonly description: string;
   private readonly track: PlugTracker;
-  private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: TasmotaPlugOptions) {
     this.description = `Tasmota ${o.topic} POWER${o.relay}`;
@@ -48,7 +47,7 @@ export class TasmotaPlug implements SwitchDriver {
     await this.close();
     const t = this.o.topic;
     let pulseConfirmed = false;
-    this.unsubscribe = [
+    this.track.hold([
       await this.o.link.subscribe(`stat/${t}/+`, (topic, payload) => {
         const leaf = topic.slice(topic.lastIndexOf('/') + 1);
         const text = payload.toString('utf8');
@@ -69,7 +68,7 @@ export class TasmotaPlug implements SwitchDriver {
         if (leaf === 'LWT') this.track.setOnline(payload.toString('utf8').trim().toLowerCase() === 'online');
         else if (leaf === 'STATE') this.fromJson(parseJson(payload.toString('utf8')));
       }),
-    ];
+    ]);
     this.track.assertReachable();
     if (this.o.deadManSeconds > 0) {
       await this.o.link.publish(`cmnd/${t}/PulseTime${this.o.relay}`, String(pulseTimeValue(this.o.deadManSeconds)));
@@ -94,15 +93,7 @@ export class TasmotaPlug implements SwitchDriver {
 
   /** Stops renewing the dead-man, asks the plug for OFF (best effort) and unsubscribes. */
   async close(): Promise<void> {
-    this.track.stop();
-    if (this.unsubscribe.length === 0) return;
-    const subs = this.unsubscribe;
-    this.unsubscribe = [];
-    try {
-      if (this.o.link.connected) await this.o.link.publish(`cmnd/${this.o.topic}/${this.powerKey}`, 'OFF');
-    } finally {
-      for (const u of subs) u();
-    }
+    await this.track.release(() => this.o.link.publish(`cmnd/${this.o.topic}/${this.powerKey}`, 'OFF'));
   }
 
   private fromJson(json: Record<string, unknown> | undefined): void {

@@ -60,8 +60,9 @@ describe('report.json contract', () => {
     expect(crash).toMatchObject({ kind: 'crash-restart', fields: { downtime: '10s' }, touches: { scope: 'process', all: true } });
     expect(crash.recovery?.seconds).toBeLessThanOrEqual(30);
 
-    // Degraded while the BME280 is away (the probe stands in), then 10 s down for the crash.
-    expect(e.modeTimeline.map((m) => m.mode)).toEqual(['normal', 'degraded', 'normal', 'down', 'normal']);
+    // Degraded while the BME280 is away (the probe stands in), then 10 s down for the crash; after
+    // the unclean restart the enclosure stays degraded (unclean-stop latched) until acknowledged.
+    expect(e.modeTimeline.map((m) => m.mode)).toEqual(['normal', 'degraded', 'normal', 'down', 'degraded']);
     expect(e.modeTimeline[1].from >= '2026-06-01T00:30:00.000Z' && e.modeTimeline[1].to <= '2026-06-01T00:32:30.000Z').toBe(true);
     expect(e.modeTimeline[3].from).toBe('2026-06-01T00:50:00.000Z');
     expect(e.modeTimeline[3].seconds).toBeGreaterThanOrEqual(10);

@@ -88,11 +88,13 @@ describe('sensor faults as the controller sees them', () => {
     expect(median(tempErr(k.during(38, 50)))).toBeCloseTo(0, 0);
   });
 
-  it('sensor-drift: the error grows by perHour (6 °C/h: 3 °C after 30 min)', async () => {
+  it('sensor-drift: the air sensor drifts by perHour (6 °C/h); the diagnosis names it and control stays on the true air', async () => {
     const k = await runKind({ kind: 'sensor-drift', quantity: 'temperature', perHour: 6 }, { device: 'air', atMin: 15, forMin: 30, minutes: 50 });
     expect(median(tempErr(k.during(18, 20)))).toBeLessThan(0.8);
-    expect(median(tempErr(k.during(42, 45)))).toBeGreaterThan(2.4);
-    expect(median(tempErr(k.during(42, 45)))).toBeLessThan(3.2);
+    // The drifting BME280 (the device-level test shows its reading grows by perHour) is named and
+    // left out of control: the controlled temperature follows the DS18B20, not the drift.
+    expect(k.during(30, 45).some((x) => x.faults.includes('sensor-drift'))).toBe(true);
+    expect(Math.abs(median(tempErr(k.during(42, 45))))).toBeLessThan(0.8);
   });
 
   it('sensor-gain: the humidity reads 50 + factor x (true - 50) %RH', async () => {

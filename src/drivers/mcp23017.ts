@@ -82,8 +82,7 @@ export class Mcp23017 implements GpioProvider {
     const { port, bit } = portOf(line);
     try {
       await this.serial(async () => {
-        this.olat[port] = initialLevel ? this.olat[port] | bit : this.olat[port] & ~bit;
-        await this.bus.writeByte(this.address, REG_OLATA + port, this.olat[port]);
+        await this.writeLatch(port, bit, initialLevel);
         this.iodir[port] &= ~bit;
         await this.bus.writeByte(this.address, REG_IODIRA + port, this.iodir[port]);
       });
@@ -93,11 +92,7 @@ export class Mcp23017 implements GpioProvider {
     }
     return {
       line,
-      write: (level) =>
-        this.serial(async () => {
-          this.olat[port] = level ? this.olat[port] | bit : this.olat[port] & ~bit;
-          await this.bus.writeByte(this.address, REG_OLATA + port, this.olat[port]);
-        }),
+      write: (level) => this.serial(() => this.writeLatch(port, bit, level)),
       read: () => this.readPin(port, bit),
       close: async () => {
         this.claimed.delete(line);
@@ -132,6 +127,12 @@ export class Mcp23017 implements GpioProvider {
         this.claimed.delete(line);
       },
     };
+  }
+
+  /** Sets or clears `bit` in the port's latch shadow and writes the whole latch (OLAT). */
+  private async writeLatch(port: 0 | 1, bit: number, level: boolean): Promise<void> {
+    this.olat[port] = level ? this.olat[port] | bit : this.olat[port] & ~bit;
+    await this.bus.writeByte(this.address, REG_OLATA + port, this.olat[port]);
   }
 
   private readPin(port: 0 | 1, bit: number): Promise<boolean> {

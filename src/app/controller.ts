@@ -43,6 +43,19 @@ export interface TelemetryPort {
   stop(): Promise<void>;
 }
 
+/**
+ * Something beside control that follows the controller (history, alerts, the dashboard): called
+ * on the event loop after a tick was decided and reported, never inside the decisions. A handler
+ * must be cheap (queue its work, write later) and must not throw; one that throws is logged and
+ * control goes on.
+ */
+export interface ControllerObserver {
+  /** After every reported tick, with that tick's outcomes (snapshot and events per enclosure). */
+  onTick?(outcomes: readonly TickOutcome[]): void;
+  /** Every recovery step and outcome of the supervisor. */
+  onRecovery?(ev: RecoveryEvent): void;
+}
+
 export interface ControllerOptions {
   config: Config;
   hardware: Hardware;
@@ -60,6 +73,8 @@ export interface ControllerOptions {
   onRecovery?: (ev: RecoveryEvent) => void;
   /** Controller-wide health beside the enclosures' (host metrics), published with the rest. */
   extraHealth?: () => ComponentHealth[];
+  /** Followers beside control (history, alerts); see {@link ControllerObserver}. */
+  observers?: readonly ControllerObserver[];
   /** false: the caller drives ticks with {@link Controller.tickOnce} (benchmarks); default true. */
   tickLoop?: boolean;
 }
@@ -310,6 +325,7 @@ export class Controller {
       t.drainCommands(10);
     }
     this.o.onTick?.(outcomes);
+    for (const ob of this.o.observers ?? []) this.observe(() => ob.onTick?.(outcomes));
     return outcomes;
   }
 
@@ -347,8 +363,18 @@ export class Controller {
     return out;
   }
 
+  /** Runs one observer call; a throwing observer is logged, never allowed to reach control. */
+  private observe(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.o.log.error({ err: describeError(e) }, 'controller observer failed');
+    }
+  }
+
   private recordRecovery(ev: RecoveryEvent): void {
     this.o.onRecovery?.(ev);
+    for (const ob of this.o.observers ?? []) this.observe(() => ob.onRecovery?.(ev));
     this.telemetry?.publishEvent(ev.enclosureId, { type: 'recovery', ...ev });
     if (ev.outcome === 'pending' && ev.strategy !== 'retry' && ev.strategy !== 'fallback') return;
     try {

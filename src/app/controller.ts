@@ -21,6 +21,7 @@ import { initialEnclosurePersisted, initialPersistedState, parsePersistedState, 
 import { EnclosureRuntime, type CommandResult, type TickOutcome } from './enclosure-runtime.js';
 import { TickLoop, type TickTiming } from './tick-loop.js';
 import { finalSnapshot } from './telemetry.js';
+import { type CommandHandler, type CommandResultDoc, createCommandIntake } from '../telemetry/command-handler.js';
 import type { TelemetryStatus } from '../telemetry/options.js';
 import { CLOCK_PLAUSIBLE_AFTER } from './clock-floor.js';
 import { roomInput } from '../model/room-input.js';
@@ -36,6 +37,8 @@ export interface TelemetryPort {
   publishHealth(h: ComponentHealth[]): void;
   publishEvent(enclosureId: string | null, event: ControlEvent | { type: string; [k: string]: unknown }): void;
   drainCommands(max: number): number;
+  /** Publishes one command result of the shared intake on the broker. */
+  publishResult?(enclosureId: string, result: CommandResultDoc, qos: 0 | 1): void;
   /** Health of the broker link. */
   health?(): ComponentHealth[];
   /** Broker, outbox and command figures for `terrarium status`. */
@@ -62,7 +65,7 @@ export interface ControllerOptions {
   log: Logger;
   random?: Random;
   /** Built with the controller's command sink; absent: no MQTT. */
-  telemetry?: (sink: CommandSinkImpl) => TelemetryPort;
+  telemetry?: (sink: CommandSinkImpl, intake: CommandHandler) => TelemetryPort;
   /** Called after every completed tick (simulation recorder, benchmarks). */
   onTick?: (outcomes: TickOutcome[]) => void;
   /** How the state document is written (default: durably to `stateDir`; the simulator injects disk faults). */
@@ -118,6 +121,11 @@ export class Controller {
   readonly state: StateDocument<PersistedState>;
   readonly supervisor: Supervisor;
   readonly commands = new CommandSinkImpl(this);
+  /**
+   * The one command path for every front end (MQTT, the dashboard): validated, bounded, drained
+   * once per tick, results published on the broker when there is one and handed to the submitter.
+   */
+  readonly intake: CommandHandler;
   private readonly runtimes = new Map<string, EnclosureRuntime>();
   private readonly loop: TickLoop;
   private telemetry: TelemetryPort | undefined;
@@ -136,6 +144,7 @@ export class Controller {
     this.random = o.random ?? new SeededRandom(cfg.hardware.sim.seed);
     this.state = new StateDocument(join(cfg.controller.stateDir, 'state.json'), parsePersistedState, initialPersistedState, o.stateWrite);
     this.supervisor = new Supervisor({ clock: o.hardware.clock, log: o.log, components: () => this.recoverables(), onRecovery: (ev) => this.recordRecovery(ev) });
+    this.intake = createCommandIntake(cfg, { sink: this.commands, clock: o.hardware.clock, log: o.log, respond: (enc, r, qos) => this.telemetry?.publishResult?.(enc, r, qos) });
     this.loop = new TickLoop(o.hardware.clock, cfg.controller.tickMs, () => void this.decideAndReport(), o.log, o.onTickTiming);
   }
 
@@ -204,7 +213,7 @@ export class Controller {
     for (const rt of this.runtimes.values()) await rt.start();
     await this.startSampling();
     if (this.o.telemetry) {
-      this.telemetry = this.o.telemetry(this.commands);
+      this.telemetry = this.o.telemetry(this.commands, this.intake);
       await this.telemetry.start();
     }
     this.supervisor.start();
@@ -316,6 +325,7 @@ export class Controller {
   /** Hands a tick's outcomes to telemetry and the `onTick` hook. */
   private report(outcomes: TickOutcome[]): TickOutcome[] {
     const t = this.telemetry;
+    this.intake.drain(10);
     if (t) {
       for (const oc of outcomes) {
         t.publishSnapshot(oc.snapshot);
@@ -420,6 +430,7 @@ export class Controller {
     await this.stopSampling();
     await this.supervisor.stop();
     for (const rt of this.runtimes.values()) await rt.stop();
+    this.intake.finish('controller stopping');
     try {
       for (const rt of this.runtimes.values()) {
         const s = finalSnapshot(rt, this.o.hardware.clock.now());

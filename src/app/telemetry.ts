@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import type { Clock } from '../hal/clock.js';
 import type { Random } from '../resilience/random.js';
 import type { Outbox } from '../store/outbox.js';
+import type { CommandHandler } from '../telemetry/command-handler.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { VERSION } from '../version.js';
 import type { CommandSinkImpl, TelemetryPort } from './controller.js';
@@ -18,22 +19,23 @@ import type { CommandSinkImpl, TelemetryPort } from './controller.js';
  * which a controller without an `mqtt` section no longer pays. The controller calls the other
  * methods only after `start()` resolved; before that (and after a failed start) they do nothing.
  */
-export function createTelemetry(config: Config, clock: Clock, log: Logger, random: Random): ((sink: CommandSinkImpl) => TelemetryPort) | undefined {
+export function createTelemetry(config: Config, clock: Clock, log: Logger, random: Random): ((sink: CommandSinkImpl, intake: CommandHandler) => TelemetryPort) | undefined {
   if (!config.mqtt) return undefined;
-  return (sink) => {
+  return (sink, intake) => {
     let outbox: Outbox | undefined;
     let t: Telemetry | undefined;
     return {
       async start() {
         const [{ Outbox }, { Telemetry, outboxFile, outboxOptions }] = await Promise.all([import('../store/outbox.js'), import('../telemetry/telemetry.js')]);
         outbox = new Outbox(outboxFile(config), outboxOptions(config, clock));
-        t = new Telemetry({ config, clock, random, log: log.child({ component: 'mqtt' }), outbox, sink, swVersion: VERSION });
+        t = new Telemetry({ config, clock, random, log: log.child({ component: 'mqtt' }), outbox, sink, intake, swVersion: VERSION });
         await t.start();
       },
       publishSnapshot: (s) => t?.publishSnapshot(s),
       publishHealth: (h) => t?.publishHealth(h),
       publishEvent: (id, ev) => t?.publishEvent(id, ev),
       drainCommands: (n) => t?.drainCommands(n) ?? 0,
+      publishResult: (enc, r, qos) => t?.publishResult(enc, r, qos),
       health: () => (t ? [t.brokerHealth()] : []),
       status: () => t?.status() ?? { connected: false, authFailed: false, outboxPending: 0, outboxDropped: 0, commandsDropped: 0, attempts: 0 },
       async stop() {

@@ -12,6 +12,9 @@ const TopicPrefix = z
 export const COMMAND_KINDS = ['mode', 'setpoint', 'output', 'feed', 'acknowledge'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];
 
+/** How long a plain-number setpoint override lasts when the command gives no duration, minutes. */
+export const DEFAULT_OVERRIDE_MINUTES = 120;
+
 /** Milliseconds, at least 100 ms, at most one day. */
 const Ms = z.number().int().min(100).max(24 * 3600 * 1000);
 
@@ -103,7 +106,7 @@ export const MqttSchema = z
     /** Cadence of readings into the outbox and of the retained state refresh, s. */
     publishIntervalSeconds: z.number().int().min(1).max(3600).default(60),
     /** Duration of a setpoint override set from a plain-number command (the Home Assistant number), minutes. */
-    setpointOverrideMinutes: z.number().int().min(1).max(24 * 60).default(120),
+    setpointOverrideMinutes: z.number().int().min(1).max(24 * 60).default(DEFAULT_OVERRIDE_MINUTES),
   })
   .refine((m) => !(m.passwordFile && m.passwordEnv), { message: 'give passwordFile or passwordEnv, not both', path: ['passwordEnv'] })
   .refine((m) => !(m.passwordFile || m.passwordEnv) || m.username !== undefined, { message: 'a password needs a username', path: ['username'] });

@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
-import type { EnclosureConfig } from '../config/load.js';
-import type { CommandKind } from '../config/mqtt-schema.js';
+import type { Config, EnclosureConfig } from '../config/load.js';
+import { COMMAND_KINDS, type CommandKind, DEFAULT_OVERRIDE_MINUTES } from '../config/mqtt-schema.js';
 import { describeError } from '../errors.js';
 import type { Clock } from '../hal/clock.js';
 import { type Command, type ParsedCommand, commandIdOf, parseCommand } from './commands.js';
 import { iso } from './payloads.js';
 import { RejectionLog } from './rejection-log.js';
 import type { CommandResult, CommandSink } from './sink.js';
-import type { TopicTree } from './topics.js';
 
 /** Commands waiting for the next tick, at most. A flood beyond this is refused, counted and answered. */
 export const COMMAND_QUEUE_SIZE = 32;
@@ -16,9 +15,39 @@ export const PENDING_OUTCOMES = 64;
 /** How long a final outcome is awaited before it is reported unknown, ms (a manual feed request lives 10 min). */
 export const OUTCOME_TIMEOUT_MS = 15 * 60_000;
 
+/**
+ * One result document, as published on `<base>/<enclosureId>/result` and handed to a local
+ * submitter's `reply`: `ref` is the controller's number for the message, `id` the sender's
+ * correlation id, `final: false` only on a first `accepted` answer whose outcome comes later.
+ */
+export interface CommandResultDoc {
+  ref: number;
+  id?: string;
+  command: string;
+  ok: boolean;
+  final: boolean;
+  outcome: string;
+  detail?: string;
+  reason?: string;
+  enclosureId: string;
+  /** ISO 8601 wall time of the answer. */
+  at: string;
+}
+
+/** How one command message arrived (MQTT or a local front end such as the dashboard). */
+export interface Arrival {
+  /** The PUBLISH's retain flag (MQTT); retained commands are refused. */
+  retain?: boolean;
+  /** Command kinds this front end accepts (default: the handler's `allowed`). */
+  allowed?: ReadonlySet<CommandKind>;
+  /** The config key `allowed` comes from, named in the refusal (default `mqtt.allowedCommands`). */
+  allowedKey?: string;
+  /** Gets every result of this message (first and final), beside the published one. */
+  reply?: (result: CommandResultDoc) => void;
+}
+
 /** Dependencies of a {@link CommandHandler}. */
 export interface CommandHandlerDeps {
-  topics: TopicTree;
   enclosures: ReadonlyMap<string, EnclosureConfig>;
   /** Duration of a plain-number setpoint override, minutes. */
   defaultOverrideMinutes: number;
@@ -30,8 +59,9 @@ export interface CommandHandlerDeps {
   /**
    * Publishes a result document on `<base>/<enclosureId>/result` (QoS 1 normally, 0 for flood
    * refusals). `enclosureId` is the topic's enclosure level as received (may be unknown or empty).
+   * Called for every result, whatever front end the command came from.
    */
-  respond: (enclosureId: string, result: Record<string, unknown>, qos: 0 | 1) => void;
+  respond: (enclosureId: string, result: CommandResultDoc, qos: 0 | 1) => void;
   queueSize?: number;
 }
 
@@ -79,9 +109,10 @@ export function kindOfPath(path: readonly string[]): CommandKind | null {
 }
 
 /**
- * Inbound commands: validates each message as it arrives (on the event loop), keeps the valid
- * ones in a bounded FIFO, and runs them through the {@link CommandSink} only when the control loop
- * calls {@link drain}.
+ * The one command path of the controller, whatever the front end (MQTT, the local dashboard):
+ * validates each message as it arrives (on the event loop), keeps the valid ones in a bounded
+ * FIFO, and runs them through the {@link CommandSink} only when the control loop calls
+ * {@link drain}. Every front end gets the same validation, bounds, queue and results.
  *
  * Every message under the command filter gets exactly one final result (`final: true`) on
  * `<base>/<enclosure>/result`, whatever its topic shape (no command path, empty enclosure level,
@@ -105,17 +136,23 @@ export class CommandHandler {
   private readonly last = new Map<string, LastResult>();
   private readonly rejections: RejectionLog;
   private readonly done: RejectionLog;
+  /** Local submitters' reply callbacks by `ref`, until their final result. */
+  private readonly replies = new Map<number, (result: CommandResultDoc) => void>();
 
   constructor(private readonly deps: CommandHandlerDeps) {
     this.rejections = new RejectionLog(deps.clock, deps.log);
     this.done = new RejectionLog(deps.clock, deps.log, 'info', 'mqtt command done');
   }
 
-  /** Handles one message on `<base>/+/cmd/#`. Never throws. */
-  onMessage(topic: string, payload: Buffer, retain: boolean): void {
-    const where = this.deps.topics.parseCommand(topic);
-    if (!where) return;
+  /**
+   * Handles one command message for `enclosureId` with the command `path` (the topic levels after
+   * `cmd/`, e.g. `['output', 'heater']`) and its raw `payload` (formats: `parseCommand`). Never
+   * throws; every message gets exactly one final result through `respond` and `arrival.reply`.
+   */
+  receive(enclosureId: string, path: readonly string[], payload: Buffer, arrival: Arrival = {}): void {
+    const where = { enclosureId, path: [...path] };
     const ref = ++this.refs;
+    if (arrival.reply) this.replies.set(ref, arrival.reply);
     this.counts.received++;
     const name = where.path.join('/');
     const reject = (reason: string): void => {
@@ -124,8 +161,9 @@ export class CommandHandler {
     };
     if (where.path.length === 0) return reject('no command: publish to <base>/<enclosure>/cmd/<command>');
     const kind = kindOfPath(where.path);
-    if (kind !== null && !this.deps.allowed.has(kind)) return reject(`command "${kind}" is disabled on this controller (mqtt.allowedCommands: ${[...this.deps.allowed].join(', ') || 'none'})`);
-    if (retain) return reject('retained command ignored: publish commands with retain=false');
+    const allowed = arrival.allowed ?? this.deps.allowed;
+    if (kind !== null && !allowed.has(kind)) return reject(`command "${kind}" is disabled on this controller (${arrival.allowedKey ?? 'mqtt.allowedCommands'}: ${[...allowed].join(', ') || 'none'})`);
+    if (arrival.retain) return reject('retained command ignored: publish commands with retain=false');
     const parsed = parseCommand(where.enclosureId, where.path, payload, this.deps.enclosures, this.deps.defaultOverrideMinutes);
     if (!parsed.ok) return this.reject(ref, parsed, 1);
     const size = this.deps.queueSize ?? COMMAND_QUEUE_SIZE;
@@ -267,7 +305,30 @@ export class CommandHandler {
     }
     const now = this.deps.clock.now();
     if (this.deps.enclosures.has(enclosureId)) this.last.set(enclosureId, { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, text, at: now });
-    const body = { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, ...(r.ok ? (text ? { detail: text } : {}) : { reason: text }), enclosureId, at: iso(now) };
+    const body: CommandResultDoc = { ref, ...(id !== undefined ? { id } : {}), command, ok: r.ok, final, outcome, ...(r.ok ? (text ? { detail: text } : {}) : { reason: text }), enclosureId, at: iso(now) ?? '' };
     this.deps.respond(enclosureId, body, qos);
+    const reply = this.replies.get(ref);
+    if (reply) {
+      if (final) this.replies.delete(ref);
+      try {
+        reply(body);
+      } catch (e) {
+        this.deps.log.error({ err: describeError(e), ref }, 'command reply callback threw');
+      }
+    }
   }
+}
+
+/**
+ * The controller's command intake built from its config: every configured enclosure, the
+ * setpoint override duration of `mqtt.setpointOverrideMinutes` (default {@link DEFAULT_OVERRIDE_MINUTES}
+ * min without an `mqtt` section), every command kind allowed unless a front end says otherwise.
+ */
+export function createCommandIntake(config: Config, deps: Pick<CommandHandlerDeps, 'sink' | 'clock' | 'log' | 'respond'>): CommandHandler {
+  return new CommandHandler({
+    ...deps,
+    enclosures: new Map<string, EnclosureConfig>(config.enclosures.map((e) => [e.id, e])),
+    defaultOverrideMinutes: config.mqtt?.setpointOverrideMinutes ?? DEFAULT_OVERRIDE_MINUTES,
+    allowed: new Set(COMMAND_KINDS),
+  });
 }

@@ -6,6 +6,7 @@ import type { Random } from '../resilience/random.js';
 import type { Outbox, OutboxOptions } from '../store/outbox.js';
 import type { SecretSources } from './client-options.js';
 import type { ConnectFn } from './connection.js';
+import type { CommandHandler } from './command-handler.js';
 import type { CommandSink } from './sink.js';
 
 /** Dependencies of `Telemetry`. */
@@ -17,6 +18,11 @@ export interface TelemetryOptions {
   /** The SQLite outbox; opened by `start()`, closed by its owner (the app) after `stop()`. */
   outbox: Outbox;
   sink: CommandSink;
+  /**
+   * The controller's command intake (shared with other front ends, drained by the controller).
+   * Absent: telemetry keeps one of its own over `sink`, drained by `drainCommands`.
+   */
+  intake?: CommandHandler;
   /** Creates the MQTT.js client (default `mqtt.connect`); injectable for tests. */
   connect?: ConnectFn;
   /** Controller version for discovery (`sw_version`). */

@@ -1,13 +1,12 @@
 import { dirname } from 'node:path';
 import mqtt from 'mqtt';
-import type { EnclosureConfig } from '../config/load.js';
 import type { CommandKind, MqttConfig } from '../config/mqtt-schema.js';
 import type { EnclosureSnapshot } from '../control/snapshot.js';
 import { describeError } from '../errors.js';
 import { type TimerHandle, withTimeout } from '../hal/clock.js';
 import type { ComponentHealth } from '../resilience/health-types.js';
 import { buildClientOptions, passwordFileWarning, redactUrl } from './client-options.js';
-import { CommandHandler } from './command-handler.js';
+import type { CommandHandler, CommandResultDoc } from './command-handler.js';
 import { MqttLink } from './connection.js';
 import { buildDiscovery, EXPIRE_AFTER_INTERVALS } from './discovery.js';
 import { DiscoveryPublisher } from './discovery-publisher.js';
@@ -52,6 +51,7 @@ export class TelemetrySession {
   constructor(
     private readonly opts: TelemetryOptions,
     private readonly mqttConfig: MqttConfig,
+    commands: CommandHandler,
   ) {
     const m = mqttConfig;
     const { config, clock, random, log, outbox } = opts;
@@ -88,16 +88,7 @@ export class TelemetrySession {
       expireAfterSeconds: EXPIRE_AFTER_INTERVALS * m.publishIntervalSeconds,
     });
     this.discovery = new DiscoveryPublisher({ messages, topics, link, outbox, clock, log });
-    this.commands = new CommandHandler({
-      topics,
-      enclosures: new Map<string, EnclosureConfig>(config.enclosures.map((e) => [e.id, e])),
-      defaultOverrideMinutes: m.setpointOverrideMinutes,
-      allowed: this.allowed,
-      sink: opts.sink,
-      clock,
-      log,
-      respond: (enc, result, qos) => this.onResult(enc, result, qos),
-    });
+    this.commands = commands;
   }
 
   start(): void {
@@ -121,8 +112,9 @@ export class TelemetrySession {
     this.store(this.topics.event(enclosureId), eventPayload(enclosureId, event, now), now);
   }
 
+  /** Runs up to `max` queued commands (0: none, the controller drains them), then republishes the state of enclosures whose commands were answered. */
   drain(max: number): number {
-    const n = this.commands.drain(max);
+    const n = max > 0 ? this.commands.drain(max) : 0;
     for (const enc of this.stateDirty) this.snapshots.republish(enc);
     this.stateDirty.clear();
     return n;
@@ -208,7 +200,8 @@ export class TelemetrySession {
     } else if (topic === this.topics.discoveryIndex) {
       this.discovery.onIndex(payload);
     } else {
-      this.commands.onMessage(topic, payload, retain);
+      const where = this.topics.parseCommand(topic);
+      if (where) this.commands.receive(where.enclosureId, where.path, payload, { retain, allowed: this.allowed });
     }
   }
 
@@ -234,7 +227,7 @@ export class TelemetrySession {
   }
 
   /** Publishes a command result, then the enclosure's state (the last command and, after a refusal, the real output states). */
-  private onResult(enclosureId: string, result: Record<string, unknown>, qos: 0 | 1): void {
+  publishResult(enclosureId: string, result: CommandResultDoc, qos: 0 | 1): void {
     this.link.publish(this.topics.result(enclosureId), JSON.stringify({ ...result, seq: this.seq() }), { qos, retain: false });
     if (result.final === true && result.outcome !== 'rejected') this.stateDirty.add(enclosureId);
   }

@@ -2,6 +2,7 @@ import type { ControlEvent } from '../control/types.js';
 import type { EnclosureSnapshot } from '../control/snapshot.js';
 import type { ComponentHealth } from '../resilience/health-types.js';
 import type { TelemetryOptions, TelemetryStatus } from './options.js';
+import { type CommandHandler, type CommandResultDoc, createCommandIntake } from './command-handler.js';
 import { TelemetrySession } from './session.js';
 
 export type { CommandResult, CommandSink } from './sink.js';
@@ -16,8 +17,13 @@ export { outboxFile, outboxOptions, type TelemetryOptions, type TelemetryStatus 
  */
 export class Telemetry {
   private session: TelemetrySession | null = null;
+  private readonly intake: CommandHandler;
+  private readonly ownsIntake: boolean;
 
-  constructor(private readonly opts: TelemetryOptions) {}
+  constructor(private readonly opts: TelemetryOptions) {
+    this.ownsIntake = opts.intake === undefined;
+    this.intake = opts.intake ?? createCommandIntake(opts.config, { sink: opts.sink, clock: opts.clock, log: opts.log, respond: (enc, r, qos) => this.publishResult(enc, r, qos) });
+  }
 
   /**
    * Opens the outbox and starts connecting in the background. Returns at once; never throws for a
@@ -28,7 +34,7 @@ export class Telemetry {
     const m = this.opts.config.mqtt;
     if (!m || this.session) return;
     this.opts.outbox.open();
-    this.session = new TelemetrySession(this.opts, m);
+    this.session = new TelemetrySession(this.opts, m, this.intake);
     this.session.start();
   }
 
@@ -53,11 +59,18 @@ export class Telemetry {
 
   /**
    * Called once per tick: runs up to `max` queued, already-validated commands through the sink
-   * and publishes their results. The queue holds at most 32; the overflow is refused and counted.
+   * and publishes their results (only when telemetry keeps its own intake; a shared intake is
+   * drained by its owner), then republishes the state of enclosures whose commands were answered.
+   * The queue holds at most 32; the overflow is refused and counted.
    * @returns how many ran
    */
   drainCommands(max: number): number {
-    return this.session?.drain(max) ?? 0;
+    return this.session?.drain(this.ownsIntake ? max : 0) ?? 0;
+  }
+
+  /** Publishes one command result on `<base>/<enclosureId>/result` (no-op before start). */
+  publishResult(enclosureId: string, result: CommandResultDoc, qos: 0 | 1): void {
+    this.session?.publishResult(enclosureId, result, qos);
   }
 
   status(): TelemetryStatus {

@@ -181,6 +181,15 @@ export class CommandHandler {
   }
 
   /**
+   * A command from a local front end (the dashboard): {@link receive} with the front end's own
+   * allowed kinds (`http.allowedCommands`), its results handed to `reply` (and published on the
+   * broker like any other). Never throws.
+   */
+  submit(enclosureId: string, path: readonly string[], payload: Buffer, allowed: ReadonlySet<CommandKind>, reply: (result: CommandResultDoc) => void): void {
+    this.receive(enclosureId, path, payload, { allowed, allowedKey: 'http.allowedCommands', reply });
+  }
+
+  /**
    * First reports the final outcome of earlier commands that the last tick settled, then runs up
    * to `max` queued commands through the sink, in arrival order, and publishes each result.
    * @returns how many commands ran

@@ -28,7 +28,8 @@ async function controller() {
 /** Submits like a local front end and collects every result. */
 function submit(c: Controller, path: string[], payload: string, allowed?: Set<'mode' | 'setpoint' | 'output' | 'feed' | 'acknowledge'>): CommandResultDoc[] {
   const got: CommandResultDoc[] = [];
-  c.intake.receive('gecko', path, Buffer.from(payload), { reply: (r) => got.push(r), ...(allowed ? { allowed, allowedKey: 'http.allowedCommands' } : {}) });
+  if (allowed) c.intake.submit('gecko', path, Buffer.from(payload), allowed, (r) => got.push(r));
+  else c.intake.receive('gecko', path, Buffer.from(payload), { reply: (r) => got.push(r) });
   return got;
 }
 

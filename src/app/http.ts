@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { EnclosureSnapshot } from '../control/snapshot.js';
-import type { Clock } from '../hal/clock.js';
+import type { Clock, TimerHandle } from '../hal/clock.js';
+import { ERROR_RATE_SAMPLE_EVERY_MS, ErrorRateWindow } from '../http/error-rate.js';
 import { ControllerMetrics } from '../http/metrics.js';
+import type { ProbeSource } from '../http/probes.js';
 import { HttpEndpoint } from '../http/server.js';
+import { statusDocument, type EnclosureSource, type StatusDocument } from '../http/status-api.js';
+import { VERSION } from '../version.js';
 import type { Controller } from './controller.js';
 import type { TickTiming } from './tick-loop.js';
 
@@ -16,6 +20,10 @@ export class HttpService {
   private endpoint: HttpEndpoint | undefined;
   private shuttingDown = false;
   private controller: Controller | undefined;
+  private probes: ProbeSource | undefined;
+  /** Health counters sampled once a minute for the error rate of `/api/status`. */
+  private errors: ErrorRateWindow | undefined;
+  private errorTimer: TimerHandle | undefined;
   readonly metrics: ControllerMetrics;
 
   constructor(private readonly o: { config: Config; clock: Clock; log: Logger }) {
@@ -34,14 +42,48 @@ export class HttpService {
     const http = config.http;
     if (!http?.enabled) return;
     this.controller = controller;
-    this.endpoint = new HttpEndpoint({
-      host: http.host,
-      port: http.port,
-      metrics: this.metrics,
-      log,
-      probes: { clock, periodMs: config.controller.tickMs, startedAt, progress: () => controller.progress(), stopping: () => this.shuttingDown },
-    });
+    this.probes = { clock, periodMs: config.controller.tickMs, startedAt, progress: () => controller.progress(), stopping: () => this.shuttingDown };
+    this.errors = new ErrorRateWindow(startedAt);
+    this.sampleErrorsLater();
+    this.endpoint = new HttpEndpoint({ host: http.host, port: http.port, metrics: this.metrics, log, probes: this.probes, status: () => this.status() });
     await this.endpoint.start();
+  }
+
+  /** The `/api/status` document now; undefined before {@link start}. */
+  status(): StatusDocument | undefined {
+    const c = this.controller;
+    const { probes, errors } = this;
+    if (!c || !probes || !errors) return undefined;
+    return statusDocument({
+      controllerId: this.o.config.controller.id,
+      version: VERSION,
+      probes,
+      enclosures: () => this.enclosureSources(c),
+      health: () => c.health(),
+      errorRate: (h) => errors.rate(this.o.clock.monotonic(), h),
+      telemetry: () => c.telemetryStatus(),
+    });
+  }
+
+  private enclosureSources(c: Controller): EnclosureSource[] {
+    const persisted = c.state.get().enclosures;
+    return this.o.config.enclosures.map((e) => {
+      const p = persisted[e.id];
+      return {
+        snapshot: c.runtime(e.id)?.snapshot(),
+        setpointOverride: p?.operator.setpointOverride ?? null,
+        feeders: e.actuators.filter((a) => a.kind === 'feeder').map((a) => ({ id: a.id, lastFedAt: p?.feeding[a.id]?.lastFedAt ?? null })),
+      };
+    });
+  }
+
+  /** Samples the health counters once a minute (clock timer; nothing per tick). */
+  private sampleErrorsLater(): void {
+    this.errorTimer = this.o.clock.setTimeout(() => {
+      const c = this.controller;
+      if (c && this.errors) this.errors.sample(this.o.clock.monotonic(), c.health());
+      this.sampleErrorsLater();
+    }, ERROR_RATE_SAMPLE_EVERY_MS);
   }
 
   /** The bound port, or undefined when not serving. */
@@ -56,6 +98,8 @@ export class HttpService {
 
   async stop(): Promise<void> {
     this.shuttingDown = true;
+    this.errorTimer?.cancel();
+    this.errorTimer = undefined;
     await this.endpoint?.stop();
     this.endpoint = undefined;
   }

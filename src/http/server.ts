@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 import type { ControllerMetrics } from './metrics.js';
 import { liveness, readiness, type ProbeResult, type ProbeSource } from './probes.js';
+import type { StatusDocument } from './status-api.js';
 
 /** Options of {@link HttpEndpoint}. */
 export interface HttpEndpointOptions {
@@ -13,6 +14,8 @@ export interface HttpEndpointOptions {
   port: number;
   probes: ProbeSource;
   metrics: ControllerMetrics;
+  /** The `/api/status` document (undefined: not available yet, 503). */
+  status: () => StatusDocument | undefined;
   log: Logger;
 }
 
@@ -63,6 +66,10 @@ export class HttpEndpoint {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/health/live') return probe(res, liveness(this.o.probes));
       if (path === '/health/ready') return probe(res, readiness(this.o.probes));
+      if (path === '/api/status') {
+        const doc = this.o.status();
+        return doc ? send(res, 200, 'application/json; charset=utf-8', JSON.stringify(doc)) : send(res, 503, 'application/json', '{"error":"not started"}');
+      }
       if (path === '/metrics') {
         const m = await this.o.metrics.render();
         return send(res, 200, m.contentType, m.body);

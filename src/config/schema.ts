@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnclosureSchema } from './enclosure-schema.js';
 import { HardwareSchema } from './hardware-schema.js';
+import { HistorySchema } from './history-schema.js';
 import { HostSchema } from './host-schema.js';
 import { HttpSchema } from './http-schema.js';
 import { Id, Name, PathString } from './limits.js';
@@ -41,6 +42,8 @@ export const ConfigFileSchema = z.strictObject({
   mqtt: MqttSchema.optional(),
   /** Local health probes and Prometheus metrics over HTTP (loopback only); absent: off. */
   http: HttpSchema.optional(),
+  /** Local history (1-minute and 15-minute points, events) in SQLite; absent: none. */
+  history: HistorySchema.optional(),
   /** Host health thresholds (SoC temperature, memory, disk, load, event-loop lag, RSS). */
   host: HostSchema.prefault({}),
   enclosures: z.array(EnclosureSchema).min(1),

@@ -30,7 +30,8 @@ export interface Service {
  */
 export async function startService(o: { config: Config; clock: Clock; log: Logger; forceSim?: boolean; socketPath?: string }): Promise<Service> {
   const { config, clock, log } = o;
-  const { hardware } = await createHardware(config, clock, { forceSim: o.forceSim });
+  const built = await createHardware(config, clock, { forceSim: o.forceSim });
+  const { hardware } = built;
   const runner = new NodeCommandRunner();
   const random = new SeededRandom(Math.floor(clock.now()) >>> 0);
   const notifier = new SystemdNotifier({ runner, env: process.env, pid: process.pid });
@@ -89,6 +90,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
       await controller.stop();
       await http?.stop();
       await host.stop();
+      await built.close();
     },
   };
 }

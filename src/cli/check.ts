@@ -53,8 +53,13 @@ export async function checkCommand(
       if (report) results = checksFromService(config, report);
     }
     if (!results) {
-      const { hardware } = await createHardware(config, new SystemClock(), { forceSim: opts.simulate === true });
-      results = await selfCheck(config, hardware);
+      const built = await createHardware(config, new SystemClock(), { forceSim: opts.simulate === true });
+      try {
+        await built.ready(5_000);
+        results = await selfCheck(config, built.hardware);
+      } finally {
+        await built.close();
+      }
     }
     out.write(formatChecks(results));
     const failed = results.filter((r) => r.verdict === 'fail').length;

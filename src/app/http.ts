@@ -8,6 +8,7 @@ import type { ProbeSource } from '../http/probes.js';
 import { HttpEndpoint } from '../http/server.js';
 import { statusDocument, type EnclosureSource, type StatusDocument } from '../http/status-api.js';
 import { VERSION } from '../version.js';
+import type { RecoveryEvent } from '../supervisor/supervisor.js';
 import type { Controller } from './controller.js';
 import type { TickTiming } from './tick-loop.js';
 
@@ -27,14 +28,54 @@ export class HttpService {
   readonly metrics: ControllerMetrics;
 
   constructor(private readonly o: { config: Config; clock: Clock; log: Logger }) {
-    this.metrics = new ControllerMetrics({
-      snapshots: () => this.snapshots(),
-      health: () => this.controller?.health() ?? [],
-    });
+    this.metrics = new ControllerMetrics(
+      {
+        snapshots: () => this.snapshots(),
+        health: () => this.controller?.health() ?? [],
+        telemetry: () => this.controller?.telemetryStatus(),
+        uptimeSeconds: () => (this.probes ? Math.max(0, o.clock.monotonic() - this.probes.startedAt) / 1000 : undefined),
+      },
+      { build: { version: VERSION, node: process.version }, mqtt: o.config.mqtt !== undefined },
+      () => this.tickSnapshots(),
+    );
   }
 
-  /** For the controller's `onTickTiming`. */
-  readonly onTickTiming = (t: TickTiming): void => this.metrics.observeTick(t);
+  /** For the controller's `onTickTiming`: tick duration, lateness and the outputs' on-time. */
+  readonly onTickTiming = (t: TickTiming): void => {
+    // The sensors exist once the controller started, which may be after this service started.
+    if (!this.samplesTimed && this.controller) this.samplesTimed = this.timeSamples(this.controller, true);
+    this.metrics.observeTick(t);
+  };
+  private samplesTimed = false;
+
+  /** For the controller's `onRecovery`: counts the supervisor's recovery steps. */
+  readonly onRecovery = (ev: RecoveryEvent): void => this.metrics.observeRecovery(ev);
+
+  /** The snapshots the last tick left (reused array; empty before {@link start}). */
+  private readonly atTick: EnclosureSnapshot[] = [];
+  private tickSnapshots(): EnclosureSnapshot[] {
+    const out = this.atTick;
+    out.length = 0;
+    const c = this.controller;
+    if (!c) return out;
+    for (const e of this.o.config.enclosures) {
+      const s = c.runtime(e.id)?.snapshot();
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Times every sensor sample for the metrics (`on` false: stops timing); true when the controller's enclosures exist. */
+  private timeSamples(c: Controller, on: boolean): boolean {
+    let found = false;
+    for (const e of this.o.config.enclosures) {
+      const rt = c.runtime(e.id);
+      if (!rt) continue;
+      found = true;
+      for (const s of rt.devices.sensors) s.observeSamples(on ? (ms, ok) => this.metrics.observeSample(e.id, s.id, ms, ok) : undefined);
+    }
+    return found;
+  }
 
   /** Starts listening; `startedAt`: monotonic ms when the controller finished starting. Rejects when the port cannot be bound. */
   async start(controller: Controller, startedAt: number): Promise<void> {
@@ -45,6 +86,7 @@ export class HttpService {
     this.probes = { clock, periodMs: config.controller.tickMs, startedAt, progress: () => controller.progress(), stopping: () => this.shuttingDown };
     this.errors = new ErrorRateWindow(startedAt);
     this.sampleErrorsLater();
+    this.samplesTimed = this.timeSamples(controller, true);
     this.endpoint = new HttpEndpoint({ host: http.host, port: http.port, metrics: this.metrics, log, probes: this.probes, status: () => this.status() });
     await this.endpoint.start();
   }
@@ -100,6 +142,8 @@ export class HttpService {
     this.shuttingDown = true;
     this.errorTimer?.cancel();
     this.errorTimer = undefined;
+    if (this.controller) this.timeSamples(this.controller, false);
+    this.samplesTimed = true; // stopped: not again
     await this.endpoint?.stop();
     this.endpoint = undefined;
   }

@@ -9,7 +9,7 @@ import { HostHealthMonitor } from '../supervisor/host-health.js';
 import { SeededRandom } from '../resilience/random.js';
 import { Controller } from './controller.js';
 import { createHardware } from './hardware.js';
-import { HttpService } from './http.js';
+import type { HttpService } from './http.js';
 import { StatusServer, type StatusRequest } from './status-server.js';
 import { statusReport } from './status-report.js';
 import { SystemdNotifier, watchdogIntervalMs } from './systemd-notify.js';
@@ -43,8 +43,9 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
     eventLoopLagMs: () => watchdog?.eventLoopLagMs(),
     onEvent: (ev) => log.warn({ host: ev }, 'host health changed'),
   });
-  const http = config.http?.enabled ? new HttpService({ config, clock, log }) : undefined;
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming });
+  // The HTTP endpoint (server, prom-client) is loaded only when configured: nothing when off.
+  const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log }) : undefined;
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery });
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
   await controller.start();

@@ -54,6 +54,9 @@ export interface SensorComponentOptions extends Omit<DeviceCoreOptions<SensorDri
   bulkCapable?: boolean;
 }
 
+/** Told one sample's duration, ms (monotonic), and whether it delivered; see {@link SensorComponent.observeSamples}. */
+export type SampleObserver = (durationMs: number, ok: boolean) => void;
+
 /** Default sampling cadence, ms. */
 export const DEFAULT_SAMPLE_EVERY_MS = 2_000;
 
@@ -87,6 +90,8 @@ export class SensorComponent {
   /** What {@link readings} returned last: returned again while every reading is the same object. */
   private lastReadings: Partial<Record<Quantity, Reading>> | null = null;
   private readonly core: DeviceCore<SensorDriver>;
+  /** Told each sample's duration (metrics); undefined: samples are not timed at all. */
+  private sampleObserver: SampleObserver | undefined;
 
   constructor(private readonly opts: SensorComponentOptions) {
     this.id = opts.id;
@@ -122,12 +127,25 @@ export class SensorComponent {
     const driver = this.core.driver;
     if (this.stopped || this.recovering > 0 || !this.core.ready || !driver) return Promise.resolve();
     if (!this.core.breaker.canAttempt()) return Promise.resolve();
+    const observer = this.sampleObserver;
+    const started = observer ? this.opts.clock.monotonic() : 0;
     this.sampling = this.read(driver, 'read', 'breaker', source)
-      .then(() => undefined)
+      .then((ok) => {
+        if (observer) observer(this.opts.clock.monotonic() - started, ok);
+      })
       .finally(() => {
         this.sampling = null;
       });
     return this.sampling;
+  }
+
+  /**
+   * Times every sample from now on (the metrics' sample latency): `observer` gets each sample's
+   * duration, ms of monotonic time from the first attempt to the recorded result (retries
+   * included), and whether it delivered. `undefined` stops the timing. Must not throw.
+   */
+  observeSamples(observer: SampleObserver | undefined): void {
+    this.sampleObserver = observer;
   }
 
   /**

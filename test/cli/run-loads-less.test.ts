@@ -45,8 +45,8 @@ describe('terrarium run loads only what it needs', () => {
     expect(files.has(join(REPO, 'src', 'app', 'controller.ts'))).toBe(true);
   });
 
-  it('loads no chart, MQTT or SQLite package up front (telemetry and reports import theirs when used)', () => {
-    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty']) expect(packages).not.toContain(pkg);
+  it('loads no chart, MQTT, SQLite or HTTP package up front (telemetry, reports and the http section import theirs when used)', () => {
+    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty', 'prom-client', 'fastify']) expect(packages).not.toContain(pkg);
     expect(packages).toContain('pino');
   });
 });

@@ -31,7 +31,7 @@ export async function running() {
   const log = silentLogger();
   const world = new SimWorld(config, clock);
   const http = new HttpService({ config, clock, log });
-  const c = new Controller({ config, hardware: world.hardware(), log, onTickTiming: http.onTickTiming });
+  const c = new Controller({ config, hardware: world.hardware(), log, onTickTiming: http.onTickTiming, onRecovery: http.onRecovery });
   await http.start(c, clock.monotonic());
   const base = `http://127.0.0.1:${http.port}`;
   const get = async (path: string) => {

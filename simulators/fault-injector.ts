@@ -26,9 +26,9 @@ export function applyFault(world: SimWorld, config: Config, ev: ScenarioEvent): 
     case 'i2c-disconnect':
     case 'i2c-slow':
     case 'i2c-garbage': {
-      const id = need('a BME280 sensor id');
-      const at = sim.bme280At.get(id);
-      if (!at) throw new ScenarioTargetError(`"${id}" is not a BME280 in enclosure "${encId}"`);
+      const id = need('a BME280 sensor id, or an output on an I2C expander or PCA9685');
+      const at = sim.bme280At.get(id) ?? i2cChipOfActuator(sim.config.actuators.find((x) => x.id === id));
+      if (!at) throw new ScenarioTargetError(`"${id}" is neither a BME280 nor an output on an I2C chip in enclosure "${encId}"`);
       const bus = world.buses.get(at.bus);
       if (!bus) throw new ScenarioTargetError(`no simulated I2C bus ${at.bus}`);
       const fault =
@@ -201,6 +201,17 @@ export function applyFault(world: SimWorld, config: Config, ev: ScenarioEvent): 
 /** The GPIO line of an output driven by a relay on the header, or undefined. */
 function gpioLine(a: ActuatorConfig | undefined): number | undefined {
   return a && a.kind !== 'feeder' && a.output.type === 'gpio' ? a.output.pin : undefined;
+}
+
+/**
+ * The I2C chip (bus, address) an actuator is driven through: an MCP23017, PCF8574/PCF8575 or
+ * PCA9685 output, or a servo feeder's PCA9685; undefined for GPIO lines and smart plugs.
+ */
+function i2cChipOfActuator(a: ActuatorConfig | undefined): { bus: number; address: number } | undefined {
+  if (!a) return undefined;
+  if (a.kind === 'feeder') return a.drive.type === 'servo' ? { bus: a.drive.bus, address: a.drive.address } : undefined;
+  const o = a.output;
+  return o.type === 'mcp23017' || o.type === 'pcf8574' || o.type === 'pcf8575' || o.type === 'pca9685' ? { bus: o.bus, address: o.address } : undefined;
 }
 
 /** The I2C bus of an actuator on a PCA9685 (light channel or servo feeder), or undefined. */

@@ -45,7 +45,10 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   });
   // The HTTP endpoint (server, prom-client) is loaded only when configured: nothing when off.
   const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log }) : undefined;
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery });
+  // Alerts (optional, loaded only when configured) start before the controller: they read how the previous run ended.
+  const alerts = config.alerts ? (await import('../alerts/start.js')).startAlerts({ config, clock, log, random }) : undefined;
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery, observers: alerts ? [alerts.observer] : [] });
+  alerts?.watchHealth(() => controller.health());
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
   await controller.start();
@@ -89,6 +92,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
       await watchdog?.stop();
       await status.stop();
       await controller.stop();
+      await alerts?.stop();
       await http?.stop();
       await host.stop();
       await built.close();

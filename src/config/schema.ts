@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertsSchema } from './alerts-schema.js';
 import { EnclosureSchema } from './enclosure-schema.js';
 import { HardwareSchema } from './hardware-schema.js';
 import { HistorySchema } from './history-schema.js';
@@ -44,6 +45,8 @@ export const ConfigFileSchema = z.strictObject({
   http: HttpSchema.optional(),
   /** Local history (1-minute and 15-minute points, events) in SQLite; absent: none. */
   history: HistorySchema.optional(),
+  /** Alerts to the keeper (webhook, ntfy, e-mail; docs/alerts.md); absent: off, nothing loaded. */
+  alerts: AlertsSchema.optional(),
   /** Host health thresholds (SoC temperature, memory, disk, load, event-loop lag, RSS). */
   host: HostSchema.prefault({}),
   enclosures: z.array(EnclosureSchema).min(1),

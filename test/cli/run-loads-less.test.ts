@@ -46,7 +46,7 @@ describe('terrarium run loads only what it needs', () => {
   });
 
   it('loads no chart, MQTT, SQLite or HTTP package up front (telemetry, reports and the http section import theirs when used)', () => {
-    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty', 'prom-client', 'fastify']) expect(packages).not.toContain(pkg);
+    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty', 'prom-client', 'fastify', 'nodemailer']) expect(packages).not.toContain(pkg);
     expect(packages).toContain('pino');
   });
 });

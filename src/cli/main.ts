@@ -117,6 +117,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('notify')
+    .description('send a test alert through every channel of the alerts section now; non-zero exit if any failed')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--test', 'send one test alert (not queued) and print per channel ok or the reason')
+    .action(async (opts: { config?: string; test?: boolean }) => {
+      const { notifyCommand } = await import('./notify.js');
+      setExit(await notifyCommand(opts));
+    });
+
+  program
     .command('safe-outputs')
     .description('drive every configured output to its safe (off) state without a running controller (systemd ExecStopPost)')
     .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import { describeError } from '../errors.js';
 import type { Clock } from '../hal/clock.js';
+import type { HistoryReader } from '../history/types.js';
 import { NodeCommandRunner } from '../hal/command-runner.js';
 import { HostMetricsReader } from '../hal/host-metrics.js';
 import { HostHealthMonitor } from '../supervisor/host-health.js';
@@ -19,6 +20,8 @@ import { tickProgress, Watchdog } from './watchdog.js';
 /** A running controller process: the controller plus its local status socket, host health and watchdog. */
 export interface Service {
   controller: Controller;
+  /** Local history (`history` section); absent without one or when its file cannot be opened. */
+  history?: HistoryReader;
   stop(): Promise<void>;
 }
 
@@ -47,7 +50,8 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log }) : undefined;
   // Alerts (optional, loaded only when configured) start before the controller: they read how the previous run ended.
   const alerts = config.alerts ? (await import('../alerts/start.js')).startAlerts({ config, clock, log, random }) : undefined;
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery, observers: alerts ? [alerts.observer] : [] });
+  const history = config.history?.enabled ? (await import('../history/open-history.js')).openHistory(config, clock, log) : undefined;
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery, observers: [...(alerts ? [alerts.observer] : []), ...(history ? [history] : [])] });
   alerts?.watchHealth(() => controller.health());
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
@@ -86,6 +90,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   }
   return {
     controller,
+    history,
     async stop() {
       if (notifier.enabled) await notifier.stopping('driving outputs to their safe state').catch(() => undefined);
       http?.beginShutdown();
@@ -93,6 +98,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
       await status.stop();
       await controller.stop();
       await alerts?.stop();
+      history?.stop();
       await http?.stop();
       await host.stop();
       await built.close();

@@ -5,6 +5,7 @@ import { Controller } from '../../src/app/controller.js';
 import { HttpService } from '../../src/app/http.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { parseConfig } from '../../src/config/load.js';
+import { CurrentProcessClock } from '../../simulators/process-clock.js';
 import { drive } from '../../simulators/run-simulation.js';
 import { SimWorld } from '../../simulators/sim-world.js';
 import { VirtualClock } from '../../simulators/virtual-clock.js';
@@ -23,15 +24,21 @@ export function rawConfig(http: unknown): any {
 /**
  * A controller on simulated hardware (config/simulated.json, enclosure `gecko`) in virtual time,
  * with the HTTP endpoint on a free loopback port, started and wired as `terrarium run` wires it.
- * `ready`: the readiness answer before the controller started.
+ * `ready`: the readiness answer before the controller started. `stallable`: the controller and
+ * its devices run on a `ProcessClock` (`process`), whose `hang()` stalls the controller's timers
+ * while the endpoint (on the virtual clock) goes on answering.
  */
-export async function running() {
+export async function running(o: { stallable?: boolean } = {}) {
   const config = parseConfig(rawConfig({ port: 0 }), CONFIG);
   const clock = new VirtualClock(Date.parse('2026-06-01T22:00:00Z'));
   const log = silentLogger();
-  const world = new SimWorld(config, clock);
+  // Stallable: the controller runs on a process clock whose timers can be held (a stalled event
+  // loop, as the simulator's process-hang fault does); the devices run on that process's clock too.
+  const devices = o.stallable ? new CurrentProcessClock(clock) : undefined;
+  const world = new SimWorld(config, devices ?? clock);
   const http = new HttpService({ config, clock, log });
-  const c = new Controller({ config, hardware: world.hardware(), log, onTickTiming: http.onTickTiming, onRecovery: http.onRecovery });
+  const hardware = world.hardware();
+  const c = new Controller({ config, hardware: devices ? { ...hardware, clock: devices.current } : hardware, log, onTickTiming: http.onTickTiming, onRecovery: http.onRecovery });
   await http.start(c, clock.monotonic());
   const base = `http://127.0.0.1:${http.port}`;
   const get = async (path: string) => {
@@ -40,7 +47,7 @@ export async function running() {
   };
   const ready = await get('/health/ready'); // the endpoint answers before the controller has started
   await drive(clock, c.start());
-  return { clock, c, http, get, ready, world, config };
+  return { clock, c, http, get, ready, world, config, process: devices?.current };
 }
 
 /** Sample lines of a Prometheus text exposition: `name{labels} value`, comments skipped; throws on a malformed line. */

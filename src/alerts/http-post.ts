@@ -1,14 +1,19 @@
 import type { Clock } from '../hal/clock.js';
 import { AlertDeliveryError, type ChannelName } from './types.js';
 
+/** HTTP statuses that refuse the request's content itself (see {@link post}). */
+const PERMANENT_STATUS: ReadonlySet<number> = new Set([400, 413, 415, 422]);
+
 /**
  * POSTs with Node's global `fetch`, cancelled through an AbortController fired by a timer on the
  * injected clock after `timeoutMs`, or by `signal`. Resolves when the receiver answered 2xx (the
  * body is read and dropped so the connection can be reused).
  *
- * @throws AlertDeliveryError: on a timeout, a network error, or a non-2xx status. `permanent` for
- *   a 4xx other than 408 (timeout) and 429 (rate limited): the request itself was refused
- *   (RFC 9110 §15.5), so the same alert would be refused again.
+ * @throws AlertDeliveryError: on a timeout, a network error, or a non-2xx status. `permanent` only
+ *   when the receiver refused the content of this request (RFC 9110 §15.5: 400 Bad Request, 413
+ *   Content Too Large, 415 Unsupported Media Type, 422 Unprocessable Content), so the same alert
+ *   would be refused again. Any other status (a wrong token 401/403, a wrong path 404, 429, 5xx)
+ *   is retried: once the keeper fixes it, the queued alerts go out.
  */
 export async function post(
   o: { clock: Clock; channel: ChannelName; target: string; timeoutMs: number; signal?: AbortSignal },
@@ -36,7 +41,7 @@ export async function post(
       throw new AlertDeliveryError(o.channel, `${o.target}: ${networkReason(e)}`, false, { cause: e });
     }
     if (res.status < 200 || res.status > 299) {
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+      const permanent = PERMANENT_STATUS.has(res.status);
       throw new AlertDeliveryError(o.channel, `${o.target}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, permanent);
     }
   } finally {

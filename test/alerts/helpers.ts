@@ -62,14 +62,15 @@ export class Receiver {
   }
 }
 
-/** The shipped simulated configuration with `alerts` (and any other change) applied, in a fresh state directory. */
+/** The shipped simulated configuration with `alerts` (and any other change) applied, as if read from `<stateDir>/config.json`, in a fresh state directory. */
 export function simConfig(alerts: Record<string, unknown>, mutate: (raw: any) => void = () => undefined, stateDir = mkdtempSync(join(tmpdir(), 'alerts-'))): Config {
   const raw = JSON.parse(readFileSync('config/simulated.json', 'utf8'));
   raw.controller.stateDir = stateDir;
   raw.controller.speciesDir = join(process.cwd(), 'config/species');
   raw.alerts = alerts;
   mutate(raw);
-  return parseConfig(raw, join(process.cwd(), 'config/simulated.json'));
+  // the "config file" lives in the fresh directory too: secret files given relative to it go there
+  return parseConfig(raw, join(stateDir, 'config.json'));
 }
 
 /** A pino logger writing JSON lines into `lines` (to check what is logged). */
@@ -81,4 +82,61 @@ export function capturingLogger(lines: string[]): Logger {
     },
   });
   return pino({ level: 'trace' }, sink);
+}
+
+/** One message a fake SMTP server accepted. */
+export interface Mail {
+  from: string;
+  to: string[];
+  user: string | undefined;
+  password: string | undefined;
+  raw: string;
+}
+
+/** A real SMTP peer (smtp-server) on 127.0.0.1 without TLS; accepts one login (`user`/`password`) when given. */
+export async function smtpPeer(login?: { user: string; password: string }): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const { SMTPServer } = await import('smtp-server');
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
+    authOptional: !login,
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (login && auth.username === login.user && auth.password === login.password) cb(null, { user: auth.username });
+      else cb(new Error('Invalid username or password'));
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          password: login?.password,
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        cb();
+      });
+    },
+  });
+  const port = await new Promise<number>((resolve) => {
+    const s = server.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port));
+  });
+  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Advances virtual time by `ms` a second at a time, letting every delivery started (real HTTP or
+ * SMTP) finish before time moves on, so a send is never timed out by virtual time racing ahead.
+ */
+export async function runFor(clock: { advance(ms: number): Promise<void> }, alerter: { idle(): Promise<void> }, ms: number): Promise<void> {
+  await clock.advance(0);
+  await alerter.idle();
+  for (let t = 0; t < ms; t += 1000) {
+    await clock.advance(Math.min(1000, ms - t));
+    await alerter.idle();
+  }
 }

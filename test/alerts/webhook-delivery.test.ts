@@ -4,7 +4,7 @@ import type { AlertDraft } from '../../src/alerts/types.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { SeededRandom } from '../../src/resilience/random.js';
 import { VirtualClock } from '../../simulators/virtual-clock.js';
-import { Receiver, simConfig } from './helpers.js';
+import { Receiver, runFor, simConfig } from './helpers.js';
 
 const START = Date.parse('2026-06-01T22:00:00Z');
 
@@ -12,10 +12,9 @@ function draft(n: number, kind: AlertDraft['kind'] = 'fault.over-temperature'): 
   return { kind, severity: 'critical', enclosureId: 'gecko', component: 'heater', title: `gecko: alert ${n}`, message: `alert number ${n}`, at: START + n };
 }
 
-/** Lets the alerter's clock timers due now run, then waits for the deliveries in flight (real HTTP). */
+/** Lets the alerter's clock timers run for `ms`, waiting for each delivery in flight (real HTTP) before time moves on. */
 async function settle(clock: VirtualClock, alerter: Alerter, ms = 0): Promise<void> {
-  await clock.advance(ms);
-  await alerter.idle();
+  await runFor(clock, alerter, ms);
 }
 
 const receivers: Receiver[] = [];

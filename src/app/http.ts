@@ -5,7 +5,8 @@ import type { Clock, TimerHandle } from '../hal/clock.js';
 import { ERROR_RATE_SAMPLE_EVERY_MS, ErrorRateWindow } from '../http/error-rate.js';
 import { ControllerMetrics } from '../http/metrics.js';
 import type { ProbeSource } from '../http/probes.js';
-import { HttpEndpoint } from '../http/server.js';
+import type { HistoryReader } from '../history/types.js';
+import type { HttpEndpoint } from '../http/server.js';
 import { statusDocument, type EnclosureSource, type StatusDocument } from '../http/status-api.js';
 import { VERSION } from '../version.js';
 import type { RecoveryEvent } from '../supervisor/supervisor.js';
@@ -14,8 +15,9 @@ import type { TickTiming } from './tick-loop.js';
 
 /**
  * The `http` section at run time: metrics exist from construction (so the controller can feed
- * tick timings in), the server starts once the controller has started. Lifecycle:
- * `start(controller, startedAt)`, `beginShutdown()` (readiness turns 503), `stop()`.
+ * tick timings in), the server (fastify, loaded by dynamic import only here) starts once the
+ * controller has started. Lifecycle: `start(controller, startedAt)`, `beginShutdown()` (readiness
+ * turns 503), `stop()`. `history`: the local history for the dashboard's charts (absent: off).
  */
 export class HttpService {
   private endpoint: HttpEndpoint | undefined;
@@ -27,7 +29,7 @@ export class HttpService {
   private errorTimer: TimerHandle | undefined;
   readonly metrics: ControllerMetrics;
 
-  constructor(private readonly o: { config: Config; clock: Clock; log: Logger }) {
+  constructor(private readonly o: { config: Config; clock: Clock; log: Logger; history?: HistoryReader }) {
     this.metrics = new ControllerMetrics(
       {
         snapshots: () => this.snapshots(),
@@ -77,7 +79,11 @@ export class HttpService {
     return found;
   }
 
-  /** Starts listening; `startedAt`: monotonic ms when the controller finished starting. Rejects when the port cannot be bound. */
+  /**
+   * Starts listening; `startedAt`: monotonic ms when the controller finished starting.
+   * @throws HttpSecurityError when bound beyond loopback without a password, or the password or TLS files are unusable
+   * @throws the socket error when the port cannot be bound
+   */
   async start(controller: Controller, startedAt: number): Promise<void> {
     const { config, clock, log } = this.o;
     const http = config.http;
@@ -87,8 +93,30 @@ export class HttpService {
     this.errors = new ErrorRateWindow(startedAt);
     this.sampleErrorsLater();
     this.samplesTimed = this.timeSamples(controller, true);
-    this.endpoint = new HttpEndpoint({ host: http.host, port: http.port, metrics: this.metrics, log, probes: this.probes, status: () => this.status() });
-    await this.endpoint.start();
+    const [{ HttpEndpoint }, { defaultPasswordFile }, { dashboardView }] = await Promise.all([import('../http/server.js'), import('../http/password.js'), import('../http/dashboard-view.js')]);
+    const snapshot = (id: string): EnclosureSnapshot | undefined => controller.runtime(id)?.snapshot();
+    const endpoint = new HttpEndpoint({
+      http,
+      passwordFile: http.passwordFile ?? defaultPasswordFile(config.controller.stateDir),
+      clock,
+      metrics: this.metrics,
+      log,
+      probes: this.probes,
+      status: () => this.status(),
+      dashboard: {
+        view: (canCommand) => dashboardView(config, snapshot, clock.now(), canCommand, http.allowedCommands),
+        intake: () => controller.intake,
+        ...(this.o.history ? { history: this.o.history } : {}),
+      },
+    });
+    try {
+      await endpoint.start();
+    } catch (e) {
+      this.errorTimer?.cancel(); // not serving: no sampling either
+      this.errorTimer = undefined;
+      throw e;
+    }
+    this.endpoint = endpoint;
   }
 
   /** The `/api/status` document now; undefined before {@link start}. */
@@ -131,6 +159,11 @@ export class HttpService {
   /** The bound port, or undefined when not serving. */
   get port(): number | undefined {
     return this.endpoint?.port;
+  }
+
+  /** The running endpoint (tests use its `inject`), or undefined when not serving. */
+  get server(): HttpEndpoint | undefined {
+    return this.endpoint;
   }
 
   /** From now on `/health/ready` answers 503 (shutdown began). */

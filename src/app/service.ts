@@ -46,18 +46,18 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
     eventLoopLagMs: () => watchdog?.eventLoopLagMs(),
     onEvent: (ev) => log.warn({ host: ev }, 'host health changed'),
   });
-  // The HTTP endpoint (server, prom-client) is loaded only when configured: nothing when off.
-  const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log }) : undefined;
+  const history = config.history?.enabled ? (await import('../history/open-history.js')).openHistory(config, clock, log) : undefined;
+  // The HTTP endpoint (server, prom-client) is loaded only when configured: nothing when off. The dashboard's charts read the history.
+  const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log, history }) : undefined;
   // Alerts (optional, loaded only when configured) start before the controller: they read how the previous run ended.
   const alerts = config.alerts ? (await import('../alerts/start.js')).startAlerts({ config, clock, log, random }) : undefined;
-  const history = config.history?.enabled ? (await import('../history/open-history.js')).openHistory(config, clock, log) : undefined;
   const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery, observers: [...(alerts ? [alerts.observer] : []), ...(history ? [history] : [])] });
   alerts?.watchHealth(() => controller.health());
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();
   await controller.start();
   // An optional endpoint that cannot bind must not stop control: said loudly, control goes on.
-  await http?.start(controller, clock.monotonic()).catch((e: unknown) => log.error({ err: describeError(e) }, 'http endpoint unavailable (probes and metrics off)'));
+  await http?.start(controller, clock.monotonic()).catch((e: unknown) => log.error({ err: describeError(e) }, 'http endpoint unavailable (probes, metrics and dashboard off)'));
   const status = new StatusServer(
     o.socketPath ?? join(config.controller.stateDir, 'terrarium.sock'),
     (req: StatusRequest) => {

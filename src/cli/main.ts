@@ -127,6 +127,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('passwd')
+    .description('set the dashboard password (asked twice without echo on a terminal, else one line from standard input); stores a scrypt hash')
+    .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')
+    .action(async (opts: { config: string }) => {
+      const { passwdCommand } = await import('./passwd.js');
+      setExit(await passwdCommand(opts));
+    });
+
+  program
     .command('safe-outputs')
     .description('drive every configured output to its safe (off) state without a running controller (systemd ExecStopPost)')
     .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')

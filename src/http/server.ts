@@ -1,93 +1,156 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
+import { isLoopbackHost, type HttpConfig } from '../config/http-schema.js';
 import { describeError } from '../errors.js';
+import type { Clock } from '../hal/clock.js';
+import { registerAuth } from './auth.js';
+import { registerDashboardApi, type DashboardSource } from './dashboard-api.js';
+import { HttpSecurityError } from './errors.js';
 import type { ControllerMetrics } from './metrics.js';
+import { readPasswordFile } from './password.js';
 import { liveness, readiness, type ProbeResult, type ProbeSource } from './probes.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerStatic } from './static.js';
 import type { StatusDocument } from './status-api.js';
+
+/** Largest request body accepted, bytes (login and commands are tiny). */
+const BODY_LIMIT = 16 * 1024;
 
 /** Options of {@link HttpEndpoint}. */
 export interface HttpEndpointOptions {
-  /** Bind address (the config allows loopback only). */
-  host: string;
-  /** TCP port; 0 picks a free one (see {@link HttpEndpoint.port}). */
-  port: number;
+  /** The validated `http` section (bind address, port, login and TLS settings). */
+  http: HttpConfig;
+  /** Where the password hash lives (`http.passwordFile` or `<stateDir>/http-password`). */
+  passwordFile: string;
+  clock: Clock;
   probes: ProbeSource;
   metrics: ControllerMetrics;
   /** The `/api/status` document (undefined: not available yet, 503). */
   status: () => StatusDocument | undefined;
+  dashboard: DashboardSource;
   log: Logger;
 }
 
 /**
- * The controller's local HTTP endpoint (node:http), read-only, GET/HEAD only:
- * `/health/live`, `/health/ready` (200 or 503 with a one-line JSON reason) and `/metrics`
- * (Prometheus text format). Anything else: 404; other methods: 405. Nothing here touches the
- * control path: answers are computed from the controller's progress, snapshots and health.
+ * The controller's local HTTP endpoint (fastify): `/health/live`, `/health/ready` (200 or 503 with
+ * a one-line JSON reason), `/metrics` (Prometheus text) and `/api/status` (the controller at a
+ * glance) open, read-only, without login as before; the dashboard (static
+ * files from `web/`), login and its JSON API (docs/http.md). Nothing here touches the control
+ * path: answers come from the controller's progress, snapshots and health; commands go through the
+ * controller's command intake and run between ticks.
  */
 export class HttpEndpoint {
-  private server: Server | undefined;
+  private app: FastifyInstance | undefined;
 
   constructor(private readonly o: HttpEndpointOptions) {}
 
-  /** Listens; rejects with the socket error (e.g. `EADDRINUSE`) when the address cannot be bound. */
+  /**
+   * Checks the security settings, builds the server and listens.
+   * @throws HttpSecurityError when bound beyond loopback without a password, or the password file or TLS files are unusable
+   * @throws the socket error (e.g. `EADDRINUSE`) when the address cannot be bound
+   */
   async start(): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.o.port, this.o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.o.log.info({ http: { host: this.o.host, port: this.port } }, 'http endpoint listening');
+    const app = await this.build();
+    try {
+      await app.listen({ host: this.o.http.host, port: this.o.http.port });
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+    this.app = app;
+    this.o.log.info({ http: { host: this.o.http.host, port: this.port, tls: this.o.http.tls !== undefined } }, 'http endpoint listening');
   }
 
   /** The bound TCP port (after {@link start}). */
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? this.o.port;
+    const a = this.app?.server.address() as AddressInfo | null | undefined;
+    return a?.port ?? this.o.http.port;
+  }
+
+  /** Sends a request without the network (fastify `inject`), for tests: `remoteAddress` sets the client address. */
+  inject(req: InjectOptions): Promise<LightMyRequestResponse> {
+    if (!this.app) throw new Error('http endpoint not started');
+    return this.app.inject(req);
   }
 
   /** Stops listening and closes idle and open connections. */
   async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', '{"error":"method not allowed"}', { allow: 'GET, HEAD' });
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/health/live') return probe(res, liveness(this.o.probes));
-      if (path === '/health/ready') return probe(res, readiness(this.o.probes));
-      if (path === '/api/status') {
-        const doc = this.o.status();
-        return doc ? send(res, 200, 'application/json; charset=utf-8', JSON.stringify(doc)) : send(res, 503, 'application/json', '{"error":"not started"}');
-      }
-      if (path === '/metrics') {
-        const m = await this.o.metrics.render();
-        return send(res, 200, m.contentType, m.body);
-      }
-      send(res, 404, 'application/json', '{"error":"not found"}');
-    } catch (e) {
-      this.o.log.error({ err: describeError(e), url: req.url }, 'http request failed');
-      if (!res.headersSent) send(res, 500, 'application/json', '{"error":"internal error"}');
-      else res.destroy();
+  private async build(): Promise<FastifyInstance> {
+    const { http, log } = this.o;
+    const hash = await readPasswordFile(this.o.passwordFile);
+    if (!hash && !isLoopbackHost(http.host)) {
+      throw new HttpSecurityError('HTTP_PASSWORD_REQUIRED', `http.host is "${http.host}", beyond this machine, but no dashboard password is set (${this.o.passwordFile}): run \`terrarium passwd\` first, or bind 127.0.0.1`);
+    }
+    const https = http.tls ? readTls(http.tls) : null;
+    const app = Fastify({
+      logger: false, // requests are not logged: nothing from a request (cookies, bodies) reaches the log
+      bodyLimit: BODY_LIMIT,
+      forceCloseConnections: true,
+      trustProxy: http.behindHttpsProxy ? 'loopback' : false,
+      ...(https ? { https } : {}),
+    }) as unknown as FastifyInstance;
+    app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+      if (status >= 500) log.error({ err: describeError(err), method: req.method, path: req.routeOptions.url }, 'http request failed');
+      void reply.code(status).header('cache-control', 'no-store').send({ error: status >= 500 ? 'internal error' : err.message });
+    });
+    app.setNotFoundHandler((_req, reply) => void reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' }));
+
+    await registerSecurityHeaders(app, { tls: https !== null });
+    this.probeRoutes(app);
+    const auth = await registerAuth(app, {
+      http,
+      passwordFile: this.o.passwordFile,
+      clock: this.o.clock,
+      cookieSecret: randomBytes(32).toString('base64url'),
+      secureCookies: https !== null || http.behindHttpsProxy,
+    });
+    await registerDashboardApi(app, { auth, clock: this.o.clock, source: this.o.dashboard, allowed: new Set(http.allowedCommands) });
+    await registerStatic(app);
+    await app.ready();
+    return app;
+  }
+
+  private probeRoutes(app: FastifyInstance): void {
+    const probes = this.o.probes;
+    app.get('/health/live', async (_req, reply) => probe(reply, liveness(probes)));
+    app.get('/health/ready', async (_req, reply) => probe(reply, readiness(probes)));
+    app.get('/metrics', async (_req, reply) => {
+      const m = await this.o.metrics.render();
+      return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(m.body);
+    });
+    app.get('/api/status', async (_req, reply) => {
+      const doc = this.o.status();
+      return doc ? reply.header('cache-control', 'no-store').send(doc) : reply.code(503).header('cache-control', 'no-store').send({ error: 'not started' });
+    });
+    for (const url of ['/health/live', '/health/ready', '/metrics', '/api/status']) {
+      app.route({ method: ['POST', 'PUT', 'DELETE', 'PATCH'], url, handler: async (_req, reply) => reply.code(405).header('allow', 'GET, HEAD').send({ error: 'method not allowed' }) });
     }
   }
 }
 
-function probe(res: ServerResponse, r: ProbeResult): void {
-  send(res, r.ok ? 200 : 503, 'application/json', JSON.stringify(r.ok ? { status: 'ok' } : { status: 'unavailable', reason: r.reason }));
+function probe(reply: FastifyReply, r: ProbeResult): FastifyReply {
+  return reply
+    .code(r.ok ? 200 : 503)
+    .header('cache-control', 'no-store')
+    .send(r.ok ? { status: 'ok' } : { status: 'unavailable', reason: r.reason });
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
-  res.end(res.req.method === 'HEAD' ? undefined : body);
+function readTls(tls: NonNullable<HttpConfig['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new HttpSecurityError('HTTP_TLS', `http.tls.${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  };
+  return { cert: read('certFile', tls.certFile), key: read('keyFile', tls.keyFile) };
 }

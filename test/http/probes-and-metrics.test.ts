@@ -88,10 +88,10 @@ describe('http endpoint: health probes and Prometheus metrics', () => {
     }
   });
 
-  it('is off unless configured, binds loopback by default, and refuses any other bind address at validation', () => {
+  it('is off unless configured and binds loopback by default (other addresses need a password, checked at start)', () => {
     expect(parseConfig(rawConfig(undefined), CONFIG).http).toBeUndefined();
-    expect(parseConfig(rawConfig({}), CONFIG).http).toEqual({ enabled: true, host: '127.0.0.1', port: 9464 });
-    expect(() => parseConfig(rawConfig({ host: '0.0.0.0' }), CONFIG)).toThrow(/loopback.*needs login, which is not built yet/);
-    expect(() => parseConfig(rawConfig({ host: '192.168.1.10' }), CONFIG)).toThrow(/http\.host/);
+    expect(parseConfig(rawConfig({}), CONFIG).http).toMatchObject({ enabled: true, host: '127.0.0.1', port: 9464, readOnlyWithoutLogin: false, behindHttpsProxy: false });
+    expect(parseConfig(rawConfig({ host: '0.0.0.0' }), CONFIG).http?.host).toBe('0.0.0.0');
+    expect(() => parseConfig(rawConfig({ host: '' }), CONFIG)).toThrow(/http\.host/);
   });
 });

@@ -407,7 +407,22 @@ export class EnclosureRuntime {
         continue;
       }
       // Persist BEFORE the feeder moves: a crash mid-feed must never cause a second feed.
-      this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone, runMs) } }));
+      try {
+        this.persist((p) => ({ ...p, feeding: { ...p.feeding, [id]: recordFeed(state, now, decision.slot, this.o.timezone, runMs) } }));
+      } catch (e) {
+        if (!(e instanceof StateStoreError)) throw e;
+        // Without a durable record a restart could feed this slot again: no feed now. The record
+        // stays in memory, so this run does not retry the slot either (a missed feed, said aloud,
+        // rather than a possible double one).
+        const reason = `the feed could not be recorded on disk (${describeError(e)}); not feeding, so a restart cannot feed twice`;
+        this.o.log.error({ enclosure: this.id, feeder: id, err: describeError(e) }, 'feed skipped: state not writable');
+        if (decision.reason === 'manual') {
+          this.manualFeedAt = undefined;
+          this.feedOutcome = { request: this.feedRequest, result: { ok: false, outcome: 'skipped', reason } };
+        }
+        events.push({ type: 'feed-skipped', actuatorId: id, at: now, reason });
+        continue;
+      }
       if (decision.reason === 'manual') {
         this.manualFeedAt = undefined;
         this.feedOutcome = { request: this.feedRequest, result: { ok: true, outcome: 'fed', detail: `fed by ${id}` } };

@@ -103,6 +103,29 @@ describe.each([
   });
 });
 
+describe('a feed slot while the state directory is read-only', () => {
+  it('skips the feed aloud (no dispense, a feed-skipped event with the reason) and control goes on; no late second feed', async () => {
+    const dir = createSimStateDir('terrarium-feed-ro-');
+    try {
+      // Monday 18:00 Europe/Berlin (16:00 UTC) is a leopard gecko feeding slot; the disk refuses writes 15:50-16:30 UTC.
+      const run = await runScenario('feed-readonly', {
+        scenario: scenario('feed-readonly', [{ at: '950m', duration: '40m', fault: { kind: 'state-readonly' } }]),
+        days: 20 / 24,
+        stateDir: dir.dir,
+      });
+      const feeds = run.result.events.filter((e) => e.event.type === 'feed' || e.event.type === 'feed-skipped').map((e) => e.event);
+      expect(feeds).toHaveLength(1);
+      expect(feeds[0]).toMatchObject({ type: 'feed-skipped', reason: expect.stringMatching(/could not be recorded on disk.*EROFS.*not feeding/) });
+      const e = run.result.report.enclosures[0];
+      expect(e.feeds).toEqual([]);
+      expect(e.ticks).toBeGreaterThan(20 * 3600 - 60);
+      expect(e.safetyViolations).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
 describe('process hang', () => {
   it('runs no tick while the event loop is stalled for 30 s, then catches up late without a restart (under the watchdog deadline)', async () => {
     const run = await runScenario('hang-30s', { scenario: scenario('hang-30s', [{ at: '1h', fault: { kind: 'process-hang', duration: '30s' } }]), days: 1.5 / 24 });

@@ -70,8 +70,9 @@ export class Dispatcher {
 
   /**
    * Stops: cancels the retry timers and makes one last attempt on every channel for what is still
-   * queued (retry delays ignored), for at most `budgetMs` of clock time; then cancels what is in
-   * flight. What is not delivered stays queued for the next start.
+   * queued (retry delays ignored; a drain already running goes on), for at most `budgetMs` of
+   * clock time; then cancels what is in flight. A failure now ends the channel's attempt (no
+   * retry). What is not delivered stays queued for the next start.
    */
   async stop(budgetMs: number): Promise<void> {
     if (this.stopped) return;
@@ -93,6 +94,7 @@ export class Dispatcher {
   }
 
   private run(s: ChannelState, final: boolean): void {
+    // `final`: the attempt at stop (a failure ends it instead of scheduling a retry).
     const p = this.drain(s, final).finally(() => {
       if (s.running === p) s.running = null;
     });
@@ -104,7 +106,7 @@ export class Dispatcher {
     const { store, log, clock } = this.o;
     const ch = s.channel;
     for (;;) {
-      if (this.abort.signal.aborted || (this.stopped && !final)) return;
+      if (this.abort.signal.aborted) return;
       let alertId: string | undefined;
       try {
         const [next] = store.pending(ch.name, 1);

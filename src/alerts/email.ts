@@ -55,9 +55,15 @@ export class EmailChannel implements AlertChannel {
         messageId: `<${alert.id}@terrarium>`,
         headers: { 'X-Alert-Id': alert.id, 'X-Alert-Kind': alert.kind, 'X-Alert-Severity': alert.severity },
       });
-      // The library's own timers end the socket; ours bounds the wait on the injected clock.
+      // The library's own timers end the socket; ours bound the wait on the injected clock, and a
+      // stop (signal) ends the wait at once even when closing the transport does not end the send.
       sending.catch(() => undefined);
-      await withTimeout(this.clock, sending, timeoutMs, () => new AlertDeliveryError(this.name, `${this.target}: no answer within ${c.timeoutSeconds} s`));
+      const cancelled = new Promise<never>((_, reject) => {
+        const fail = (): void => reject(new AlertDeliveryError(this.name, `${this.target}: cancelled`));
+        if (signal?.aborted) fail();
+        else signal?.addEventListener('abort', fail, { once: true });
+      });
+      await withTimeout(this.clock, Promise.race([sending, cancelled]), timeoutMs, () => new AlertDeliveryError(this.name, `${this.target}: no answer within ${c.timeoutSeconds} s`));
     } catch (e) {
       if (e instanceof AlertDeliveryError) throw e;
       throw new AlertDeliveryError(this.name, `${this.target}: ${smtpReason(e)}`, isPermanent(e), { cause: e });

@@ -22,6 +22,8 @@ export interface Received {
 export class Receiver {
   readonly got: Received[] = [];
   status = 200;
+  /** Take requests but never answer (a receiver that hangs). */
+  hang = false;
   port = 0;
   private server: Server | undefined;
 
@@ -31,6 +33,7 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.got.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        if (this.hang) return;
         res.writeHead(this.status, { 'content-type': 'application/json', connection: 'close' });
         res.end('{}');
       });

@@ -136,6 +136,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('history')
+    .description('print the local history of one enclosure (points or events) from the history database; works while the controller runs')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .requiredOption('-e, --enclosure <id>', 'the enclosure')
+    .option('--since <when>', 'start: a duration back from now (24h, 7d, 90m, 2w) or an ISO time', '24h')
+    .option('--until <when>', 'end: the same forms (default: now)')
+    .option('--events', 'print the events (faults, feeds, mode changes, recoveries) instead of the points')
+    .option('--csv', 'CSV with a header row')
+    .option('--json', 'a JSON array')
+    .action(async (opts: { config?: string; enclosure: string; since?: string; until?: string; events?: boolean; csv?: boolean; json?: boolean }) => {
+      const { historyCommand } = await import('./history.js');
+      setExit(await historyCommand(opts));
+    });
+
+  program
     .command('safe-outputs')
     .description('drive every configured output to its safe (off) state without a running controller (systemd ExecStopPost)')
     .option('-c, --config <file>', CONFIG_HELP, process.env.TERRARIUM_CONFIG ?? '/etc/terrarium/config.json')

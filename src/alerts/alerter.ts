@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ControllerObserver } from '../app/controller.js';
 import { parsePersistedState } from '../app/enclosure-state.js';
 import type { TickOutcome } from '../app/enclosure-runtime.js';
+import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/load.js';
 import { describeError } from '../errors.js';
 import type { Clock, TimerHandle } from '../hal/clock.js';
@@ -67,9 +68,10 @@ export class Alerter {
   private readonly names: Map<string, string>;
   private stopped = false;
 
+  /** @throws ConfigError when `config.alerts` is absent */
   constructor(private readonly o: AlerterOptions) {
     const a = o.config.alerts;
-    if (!a) throw new Error('Alerter needs config.alerts');
+    if (!a) throw new ConfigError(o.config.file, [{ path: 'alerts', message: 'no alerts configured' }]);
     this.channels = o.channels ?? buildChannels(o.config, o.clock);
     this.limiter = new RateLimiter(a.minIntervalSeconds * 1000, o.clock, (d, folded) => this.accept(d, folded));
     this.names = new Map(o.config.enclosures.map((e) => [e.id, e.name ?? e.id]));

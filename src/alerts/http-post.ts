@@ -18,7 +18,7 @@ const PERMANENT_STATUS: ReadonlySet<number> = new Set([400, 413, 415, 422]);
 export async function post(
   o: { clock: Clock; channel: ChannelName; target: string; timeoutMs: number; signal?: AbortSignal },
   url: string,
-  headers: Record<string, string>,
+  headers: Headers | Record<string, string>,
   body: string,
 ): Promise<void> {
   const ac = new AbortController();

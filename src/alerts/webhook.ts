@@ -26,11 +26,12 @@ export class WebhookChannel implements AlertChannel {
 
   /** @throws AlertDeliveryError, AlertSecretError */
   async send(alert: Alert, signal?: AbortSignal): Promise<void> {
-    const headers: Record<string, string> = { ...this.cfg.headers };
-    for (const [k, file] of Object.entries(this.cfg.headerFiles)) headers[k] = readSecret(file, this.baseDir, `alerts.webhook.headerFiles.${k}`);
-    headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = alert.id;
-    headers['user-agent'] = `terrarium-controller/${VERSION}`;
+    // Headers set() is case-insensitive: ours replace any configured header of the same name.
+    const headers = new Headers(this.cfg.headers);
+    for (const [k, file] of Object.entries(this.cfg.headerFiles)) headers.set(k, readSecret(file, this.baseDir, `alerts.webhook.headerFiles.${k}`));
+    headers.set('content-type', 'application/json');
+    headers.set('idempotency-key', alert.id);
+    headers.set('user-agent', `terrarium-controller/${VERSION}`);
     await post({ clock: this.clock, channel: this.name, target: this.target, timeoutMs: this.cfg.timeoutSeconds * 1000, signal }, this.cfg.url, headers, JSON.stringify(webhookPayload(alert)));
   }
 }

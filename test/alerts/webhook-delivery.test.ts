@@ -26,7 +26,7 @@ describe('webhook alerts', () => {
   it('delivers each alert once, with its id in the body and the Idempotency-Key header', async () => {
     const rx = await new Receiver().up();
     receivers.push(rx);
-    const cfg = simConfig({ webhook: { url: `${rx.url}/hook?token=abc`, headers: { 'X-Source': 'terrarium' } }, minIntervalSeconds: 0 });
+    const cfg = simConfig({ webhook: { url: `${rx.url}/hook?token=abc`, headers: { 'X-Source': 'terrarium', 'Content-Type': 'text/plain' } }, minIntervalSeconds: 0 });
     const clock = new VirtualClock(START);
     const alerter = new Alerter({ config: cfg, clock, log: silentLogger(), random: new SeededRandom(1) });
     alerter.start();

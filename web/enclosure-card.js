@@ -57,7 +57,7 @@ export class EnclosureCard {
       const r = await command(this.id, path, payload);
       out.className = `result ${r.ok ? 'ok' : 'refused'}`;
       const text = r.ok ? (r.detail ?? r.outcome) : r.reason;
-      out.textContent = `${path}: ${r.ok ? (r.final ? 'done' : 'accepted') : r.outcome === 'rejected' ? 'invalid' : 'refused'}${text ? ` (${text})` : ''}`;
+      out.textContent = `${path}: ${verdict(r)}${text ? ` (${text})` : ''}`;
     } catch (e) {
       if (e.status === 401) return this.onAuthLost();
       out.className = 'result refused';
@@ -178,6 +178,13 @@ export class EnclosureCard {
   resize() {
     if (this.chart && this.chart !== 'off') this.chart.resize();
   }
+}
+
+/** One word for a result document: done, accepted, invalid, refused, or the controller's own outcome (skipped, superseded, ...). */
+function verdict(r) {
+  if (r.ok) return r.final ? 'done' : 'accepted';
+  if (r.outcome === 'rejected') return 'invalid';
+  return r.outcome && r.outcome !== 'refused' ? r.outcome : 'refused';
 }
 
 function li(text, cls) {

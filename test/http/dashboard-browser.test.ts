@@ -115,10 +115,19 @@ describe.skipIf(!haveChromium)('dashboard in a real browser (Chromium) against a
         await expect.poll(() => gecko.locator('[data-field="result"]').textContent(), POLL).toBe('output/heater: refused (manual output control needs manual mode)');
         await gecko.screenshot({ path: join(ARTIFACTS, `${size.name}-refused.png`) });
 
+        // Feed now: the controller's final word is shown (fed, or skipped with its reason: the profile feeds only near the setpoint).
         await gecko.locator('[data-action="feed"]').click();
-        await expect.poll(() => gecko.locator('[data-field="result"]').textContent(), POLL).toMatch(/^feed: (done|accepted|refused)/);
+        await expect.poll(() => gecko.locator('[data-field="result"]').textContent(), POLL).toMatch(/^feed: (done|skipped|refused) \(.+\)$/);
         const feed = (await gecko.locator('[data-field="result"]').textContent())!;
+        const lastFedAt = rig.c.runtime('gecko')!.snapshot()!.lastFedAt;
         if (feed.startsWith('feed: done')) await expect.poll(() => gecko.locator('[data-field="last-fed"]').textContent(), POLL).not.toBe('–');
+        else expect(lastFedAt).toBeNull();
+
+        // A setpoint override within the profile's bounds shows in the band.
+        await gecko.locator('[data-field="setpoint-input"]').fill('27');
+        await gecko.locator('[data-form="setpoint"] button[type="submit"]').click();
+        await expect.poll(() => gecko.locator('[data-field="result"]').textContent(), POLL).toMatch(/^setpoint: done \(setpoint 27 °C until /);
+        await expect.poll(() => gecko.locator('[data-field="temperature-band"]').textContent(), POLL).toMatch(/^setpoint 27\.0 °C \(override\)/);
 
         // Manual mode, then the switch acts.
         await gecko.locator('[data-action="mode"]').click();

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { REPO } from './configs.js';
 import { ensureDist } from './dist-build.js';
 import { faultFigure, telemetryFigures } from './extras.js';
+import { httpCostFigures } from './http-cost.js';
 import { leakFigure, qualityFigures } from './heavy.js';
 import { type BenchPlan, planFromArgs } from './plan.js';
 import { realTimePhase } from './realtime.js';
@@ -24,7 +25,7 @@ import { startupFigure } from './startup.js';
  *     the 4-enclosure lateness run, all near-idle, side by side (full: minutes 2-10);
  *  3. heavy work, one process at a time, while the 1-enclosure run and the bare node idle on for
  *     the RSS reading: simulation speed rounds, heap growth, control quality, fault to safe,
- *     telemetry drain;
+ *     telemetry drain, the cost of the http section (also on its own: test/bench/run-http-cost.ts);
  *  4. RSS of the 1-enclosure run and the bare node at 30 min (quick: at the end).
  */
 
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     figures.push(...(await attempt('quality', 'control quality', '>= plain', () => qualityFigures({ ...plan, qualityDays: days }, dir))));
     figures.push(...(await attempt('fault-to-safe', 'fault to safe', '<= 1 tick', faultFigure)));
     figures.push(...(await attempt('telemetry-drain', 'telemetry drain', 'tick delay <= 50 ms', telemetryFigures)));
+    figures.push(...(await attempt('http-rss', 'cost of http', '<= 15 MB, tick CPU unchanged', () => httpCostFigures(dir))));
     load.push(loadavg()[0]);
     if (finish) {
       if (!plan.quick) process.stderr.write(`bench: waiting for the ${plan.rssAtS / 60} min RSS reading...\n`);

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +33,7 @@ function visitor(rig: Rig, remoteAddress = '127.0.0.1') {
   return {
     jar,
     send,
+    csrf: () => csrf,
     async session() {
       const r = await send('GET', '/api/session');
       csrf = r.json().csrfToken;
@@ -349,5 +353,76 @@ describe('terrarium passwd', () => {
     const t3 = terminal(['short', 'short']);
     expect(await passwdCommand({ config: join(config.controller.stateDir, 'config.json') }, { stdin: t3.stdin, stdout: t3.stdout, stderr })).toBe(1);
     expect(errs.join('')).toMatch(/at least 8 characters/);
+  });
+});
+
+describe('dashboard API: HTTPS directly or behind a proxy', () => {
+  it('serves HTTPS with tls.certFile/keyFile: Secure session cookie, HSTS; unreadable files refuse the start by config path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dashboard-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    if (gen.error) {
+      console.warn('openssl not installed: skipping the TLS test');
+      return;
+    }
+    expect(gen.status).toBe(0);
+    const rig = await dashboardRig({ http: { tls: { certFile: cert, keyFile: key } } });
+    try {
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+          const req = httpsRequest({ host: '127.0.0.1', port: rig.http.port, path, ca: readFileSync(cert), headers }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const s = await get('/api/session');
+      expect(s.status).toBe(200);
+      expect(s.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(String(s.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
+      const v = visitor(rig);
+      await v.session();
+      const ok = await v.send('POST', '/api/login', { password: PASSWORD });
+      expect([ok.headers['set-cookie']].flat().find((h) => String(h).startsWith('terrarium_session='))).toMatch(/; Secure/);
+    } finally {
+      await rig.stop();
+    }
+    await expect(dashboardRig({ http: { tls: { certFile: join(dir, 'missing.pem'), keyFile: key } } })).rejects.toMatchObject({ code: 'HTTP_TLS', message: expect.stringMatching(/^http\.tls\.certFile: cannot read .*missing\.pem \(ENOENT\)/) });
+  });
+
+  it('behind an HTTPS proxy: Secure cookie, and rate limiting by the forwarded address only from a loopback proxy', async () => {
+    const rig = await dashboardRig({ http: { behindHttpsProxy: true, login: { maxAttempts: 2, windowMinutes: 15 } } });
+    try {
+      const proxied = (client: string) => {
+        const v = visitor(rig, '127.0.0.1');
+        const send = v.send;
+        return { ...v, login: (password: string) => rig.http.server!.inject({ method: 'POST', url: '/api/login', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client, 'x-csrf-token': v.csrf() }, cookies: { ...v.jar }, payload: { password } }), send };
+      };
+      const a = proxied('198.51.100.7');
+      await a.session();
+      expect((await a.login('guess one')).statusCode).toBe(401);
+      expect((await a.login('guess two')).statusCode).toBe(401);
+      expect((await a.login(PASSWORD)).statusCode).toBe(429);
+      const b = proxied('198.51.100.8'); // another client behind the same proxy
+      await b.session();
+      const ok = await b.login(PASSWORD);
+      expect(ok.statusCode).toBe(200);
+      expect([ok.headers['set-cookie']].flat().find((h) => String(h).startsWith('terrarium_session='))).toMatch(/; Secure/);
+
+      // A peer that is not a loopback proxy cannot pick its address with X-Forwarded-For.
+      const direct = visitor(rig, '192.0.2.50');
+      await direct.session();
+      for (const [i, xff] of ['203.0.113.1', '203.0.113.2'].entries()) {
+        const r = await rig.http.server!.inject({ method: 'POST', url: '/api/login', remoteAddress: '192.0.2.50', headers: { 'x-forwarded-for': xff, 'x-csrf-token': direct.csrf() }, cookies: { ...direct.jar }, payload: { password: `guess ${i}` } });
+        expect(r.statusCode).toBe(401);
+      }
+      const third = await rig.http.server!.inject({ method: 'POST', url: '/api/login', remoteAddress: '192.0.2.50', headers: { 'x-forwarded-for': '203.0.113.3', 'x-csrf-token': direct.csrf() }, cookies: { ...direct.jar }, payload: { password: PASSWORD } });
+      expect(third.statusCode).toBe(429);
+    } finally {
+      await rig.stop();
+    }
   });
 });

@@ -15,8 +15,9 @@ export const ERROR_RATE_SAMPLE_EVERY_MS = 60_000;
  * - `failuresPerMinute` = failed operations in the window / window length in minutes;
  * - `failureFraction` = failed operations / operations in the window, 0..1 (`null` when there
  *   was no operation);
- * - the window runs from `fromMono` to `toMono` (monotonic ms): 15 minutes once the controller
- *   has run that long (to the minute: counters are sampled once a minute), since start before.
+ * - the window runs from `fromMono` to `toMono` (monotonic ms): from the newest once-a-minute
+ *   sample at least 15 minutes old (so 15 to 16 minutes), or from the controller's start while it
+ *   has run less than that.
  */
 export interface ErrorRate {
   windowSeconds: number;

@@ -151,4 +151,34 @@ describe.skipIf(!haveChromium)('dashboard in a real browser (Chromium) against a
       }
     }, 90_000);
   }
+
+  it('read-only without login (when enabled): live values and charts, no controls; log in for commands', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const rig = await dashboardRig({ http: { readOnlyWithoutLogin: true }, history: waveHistory });
+    const stopPump = pump(rig.clock);
+    const ctx = await launch({ width: 390, height: 844 });
+    const page = await ctx.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${rig.http.port}/`);
+      const gecko = card(page, 'gecko');
+      await expect.poll(() => gecko.locator('[data-field="temperature"]').textContent(), POLL).toMatch(/^\d+\.\d °C$/);
+      expect(await page.locator('#readonly-note').isVisible()).toBe(true);
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      expect(await gecko.locator('section.controls').isVisible()).toBe(false);
+      expect(await gecko.locator('[data-field="outputs"] button[data-output="heater"]').isVisible()).toBe(false);
+      await expect.poll(() => gecko.locator('[data-field="chart"] canvas').count(), POLL).toBeGreaterThan(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'phone-read-only.png'), fullPage: true });
+
+      await page.click('#show-login');
+      await page.fill('#password', PASSWORD);
+      await page.click('#login-form button[type="submit"]');
+      await expect.poll(() => gecko.locator('section.controls').isVisible(), POLL).toBe(true);
+      expect(await page.locator('#readonly-note').isVisible()).toBe(false);
+      expect(await gecko.locator('[data-field="outputs"] button[data-output="heater"]').isEnabled()).toBe(true);
+    } finally {
+      await page.close();
+      await stopPump();
+      await rig.stop();
+    }
+  }, 90_000);
 });

@@ -100,7 +100,9 @@ export class HttpEndpoint {
     app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
       if (status >= 500) log.error({ err: describeError(err), method: req.method, path: req.routeOptions.url }, 'http request failed');
-      void reply.code(status).header('cache-control', 'no-store').send({ error: status >= 500 ? 'internal error' : err.message });
+      // A password file problem names the file and what to do (no secret in it); other internal errors stay vague.
+      const message = status < 500 || err instanceof HttpSecurityError ? err.message : 'internal error';
+      void reply.code(status).header('cache-control', 'no-store').send({ error: message });
     });
     app.setNotFoundHandler((_req, reply) => void reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' }));
 

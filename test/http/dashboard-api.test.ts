@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,19 @@ describe('dashboard API: login, sessions, CSRF, rate limiting, read-only mode', 
       expect((await v.send('POST', '/api/logout', {})).status).toBe(200);
       expect((await v.send('GET', '/api/enclosures')).status).toBe(401);
       expect((await v.session()).authenticated).toBe(false);
+    } finally {
+      await rig.stop();
+    }
+  });
+
+  it('refuses a password file other users can read, saying what to do', async () => {
+    const rig = await dashboardRig();
+    try {
+      chmodSync(defaultPasswordFile(rig.config.controller.stateDir), 0o644);
+      const v = visitor(rig);
+      const s = await v.send('GET', '/api/session');
+      expect(s.status).toBe(500);
+      expect(s.json().error).toMatch(/http-password is readable by other users \(mode 644\): chmod 600 it or run `terrarium passwd` again/);
     } finally {
       await rig.stop();
     }

@@ -3,6 +3,9 @@ import { command, history } from './api.js';
 import { HistoryChart } from './charts.js';
 import { celsius, pct, percent, when } from './format.js';
 
+/** Newest history events listed under the chart. */
+const EVENTS_SHOWN = 8;
+
 const MODE_TEXT = { normal: 'normal', degraded: 'degraded', safe: 'SAFE', manual: 'manual' };
 
 export class EnclosureCard {
@@ -169,6 +172,7 @@ export class EnclosureCard {
       note.textContent = h.points.length === 0 ? 'no history yet for this range' : '';
       if (!this.chart || this.chart === 'off') this.chart = new HistoryChart(this.f('chart'));
       this.chart.update(h.points);
+      this.f('events').replaceChildren(...h.events.slice(0, EVENTS_SHOWN).map((e) => li(`${when(e.t)} · ${e.text}`, `event ${e.type}`)));
     } catch (e) {
       if (e.status === 401) return this.onAuthLost();
       note.textContent = `history unavailable: ${e.message}`;

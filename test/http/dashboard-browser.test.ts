@@ -15,9 +15,13 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.REQUIRE_CHROMIUM) throw new Error(`REQUIRE_CHROMIUM is set but ${CHROMIUM} is missing: apt-get install chromium`);
 if (!haveChromium) console.warn(`${CHROMIUM} not installed (Debian package \`chromium\`): skipping the dashboard browser tests`);
 
+/** Span of the last range the charts asked for, ms. */
+let askedSpan = 0;
+
 /** A day-night wave every 15 min over the asked range, for the charts (°C, %RH). */
 const waveHistory: HistoryReader = {
   points(_id, from, to): HistoryPoint[] {
+    askedSpan = to - from;
     const out: HistoryPoint[] = [];
     const step = 15 * 60_000;
     for (let t = Math.ceil(from / step) * step; t < to; t += step) {
@@ -26,7 +30,7 @@ const waveHistory: HistoryReader = {
     }
     return out;
   },
-  events: () => [],
+  events: (id, _from, to) => [{ t: to - 3_600_000, enclosureId: id, type: 'feed', text: 'fed 1 cricket (feeder)' }],
 };
 
 const SIZES = [
@@ -103,6 +107,10 @@ describe.skipIf(!haveChromium)('dashboard in a real browser (Chromium) against a
         const digitless = (t: string) => t.replace(/\d+(\.\d+)?/g, 'N');
         expect(digitless((await gecko.locator('[data-field="outputs"] li[data-output="heater"] .out-reason').textContent())!)).toBe(digitless(rig.c.runtime('gecko')!.snapshot()!.actuators.heater!.reason));
         await expect.poll(() => gecko.locator('[data-field="chart"] canvas').count(), POLL).toBeGreaterThan(0);
+        expect(await gecko.locator('[data-field="events"]').textContent()).toContain('fed 1 cricket (feeder)');
+        await gecko.locator('[data-range="7d"]').click();
+        await expect.poll(() => askedSpan, POLL).toBe(7 * 86_400_000);
+        expect(await gecko.locator('[data-range="7d"]').getAttribute('aria-pressed')).toBe('true');
 
         // The crash left a latched fault: acknowledge it.
         await expect.poll(() => gecko.locator('[data-field="faults"]').textContent(), POLL).toMatch(/did not stop cleanly.*latched/);

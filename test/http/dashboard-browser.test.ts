@@ -189,4 +189,30 @@ describe.skipIf(!haveChromium)('dashboard in a real browser (Chromium) against a
       await rig.stop();
     }
   }, 90_000);
+
+  it('without a password says to run `terrarium passwd`, and after too many attempts says so', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const rig = await dashboardRig({ password: null, http: { login: { maxAttempts: 2, windowMinutes: 15 } } });
+    const stopPump = pump(rig.clock);
+    const ctx = await launch({ width: 390, height: 844 });
+    const page = await ctx.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${rig.http.port}/`);
+      await expect.poll(() => page.locator('#no-password').isVisible(), POLL).toBe(true);
+      expect(await page.locator('#no-password').textContent()).toContain('terrarium passwd');
+      expect(await page.locator('#enclosures').isVisible()).toBe(false);
+      await page.fill('#password', 'some password');
+      await page.click('#login-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#login-error'), POLL).toMatch(/no dashboard password is set: run `terrarium passwd`/);
+      await page.click('#login-form button[type="submit"]');
+      await page.screenshot({ path: join(ARTIFACTS, 'phone-no-password.png') });
+      await page.fill('#password', 'some password');
+      await page.click('#login-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#login-error'), POLL).toMatch(/^too many login attempts from this address: try again in 15 min$/);
+    } finally {
+      await page.close();
+      await stopPump();
+      await rig.stop();
+    }
+  }, 90_000);
 });

@@ -25,8 +25,16 @@ export const HttpSchema = z.strictObject({
   passwordFile: z.string().min(1).optional(),
   /** A login session ends this long after the login, minutes (server-side; logout ends it at once). */
   sessionMinutes: z.number().int().min(5).max(30 * 24 * 60).default(12 * 60),
-  /** Show the dashboard read-only (no commands) to visitors who have not logged in. */
+  /**
+   * Show the dashboard read-only (no commands) to visitors who have not logged in; on a bind beyond
+   * this machine this also opens `/api/status` to them.
+   */
   readOnlyWithoutLogin: z.boolean().default(false),
+  /**
+   * On a bind beyond this machine, serve `/metrics` without login (for a Prometheus server on
+   * another host). On a loopback bind `/metrics` is always open to this machine.
+   */
+  metricsWithoutLogin: z.boolean().default(false),
   /**
    * The dashboard is reached through a reverse proxy on this host that terminates HTTPS: cookies
    * are marked `Secure` and the client address is taken from `X-Forwarded-For` set by a loopback proxy.

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { isLoopbackHost, type HttpConfig } from '../config/http-schema.js';
 import { describeError } from '../errors.js';
 import type { Clock } from '../hal/clock.js';
-import { registerAuth } from './auth.js';
+import { type Auth, registerAuth } from './auth.js';
 import { registerDashboardApi, type DashboardSource } from './dashboard-api.js';
 import { HttpSecurityError } from './errors.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -107,7 +107,6 @@ export class HttpEndpoint {
     app.setNotFoundHandler((_req, reply) => void reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' }));
 
     await registerSecurityHeaders(app, { tls: https !== null });
-    this.probeRoutes(app);
     const auth = await registerAuth(app, {
       http,
       passwordFile: this.o.passwordFile,
@@ -115,21 +114,33 @@ export class HttpEndpoint {
       cookieSecret: randomBytes(32).toString('base64url'),
       secureCookies: https !== null || http.behindHttpsProxy,
     });
+    this.probeRoutes(app, auth);
     await registerDashboardApi(app, { auth, clock: this.o.clock, source: this.o.dashboard, allowed: new Set(http.allowedCommands) });
     await registerStatic(app);
     await app.ready();
     return app;
   }
 
-  private probeRoutes(app: FastifyInstance): void {
+  /**
+   * Probes (always open: they carry no reading), `/metrics` and `/api/status`. On a loopback bind
+   * the last two are open to this machine, as before there was a login; on any other bind they
+   * are a read-only view and need a login unless the config opens them by choice
+   * (`metricsWithoutLogin`, `readOnlyWithoutLogin`).
+   */
+  private probeRoutes(app: FastifyInstance, auth: Auth): void {
     const probes = this.o.probes;
+    const http = this.o.http;
+    const local = isLoopbackHost(http.host);
+    const open = async (): Promise<void> => undefined;
+    const metricsGate = local || http.metricsWithoutLogin ? open : auth.requireLogin;
+    const statusGate = local ? open : auth.requireRead;
     app.get('/health/live', async (_req, reply) => probe(reply, liveness(probes)));
     app.get('/health/ready', async (_req, reply) => probe(reply, readiness(probes)));
-    app.get('/metrics', async (_req, reply) => {
+    app.get('/metrics', { preHandler: metricsGate }, async (_req, reply) => {
       const m = await this.o.metrics.render();
       return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(m.body);
     });
-    app.get('/api/status', async (_req, reply) => {
+    app.get('/api/status', { preHandler: statusGate }, async (_req, reply) => {
       const doc = this.o.status();
       return doc ? reply.header('cache-control', 'no-store').send(doc) : reply.code(503).header('cache-control', 'no-store').send({ error: 'not started' });
     });

@@ -170,6 +170,25 @@ describe('dashboard API: login, sessions, CSRF, rate limiting, read-only mode', 
     }
   });
 
+  it('bound beyond loopback: /api/status and /metrics are a read-only view behind the login unless opened by choice; probes stay open', async () => {
+    for (const open of [false, true]) {
+      const rig = await dashboardRig({ http: { host: '0.0.0.0', metricsWithoutLogin: open, readOnlyWithoutLogin: open } });
+      try {
+        const v = visitor(rig, '192.0.2.7');
+        expect((await v.send('GET', '/health/live')).status).toBe(200);
+        expect((await v.send('GET', '/health/ready')).status).toBe(200);
+        expect((await v.send('GET', '/metrics')).status).toBe(open ? 200 : 401);
+        expect((await v.send('GET', '/api/status')).status).toBe(open ? 200 : 401);
+        await v.session();
+        expect((await v.send('POST', '/api/login', { password: PASSWORD })).status).toBe(200);
+        expect((await v.send('GET', '/metrics')).status).toBe(200);
+        expect((await v.send('GET', '/api/status')).status).toBe(200);
+      } finally {
+        await rig.stop();
+      }
+    }
+  });
+
   it('refuses to start bound beyond loopback without a password, and starts once one is set', async () => {
     const config = dashboardConfig({ host: '0.0.0.0' });
     const clock = new VirtualClock(Date.parse('2026-06-01T10:00:00Z'));

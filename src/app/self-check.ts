@@ -158,7 +158,29 @@ export async function selfCheck(config: Config, hw: Hardware): Promise<CheckResu
   results.push(isClockPlausible(now, CLOCK_PLAUSIBLE_AFTER) ? { item: 'clock', verdict: 'ok', detail: new Date(now).toISOString() } : { item: 'clock', verdict: 'fail', detail: `${new Date(now).toISOString()} is before ${new Date(CLOCK_PLAUSIBLE_AFTER).toISOString()}: no RTC/NTP yet? (no feeding until it is plausible)` });
   results.push(stateDirCheck(config.controller.stateDir));
   if (config.mqtt) results.push(await brokerCheck(clock, config.mqtt.url), ...mqttAccessChecks(config.mqtt, config.controller.id, config.file === '<inline>' ? process.cwd() : dirname(config.file)));
+  if (config.http?.enabled) results.push(await dashboardLoginCheck(config));
   return results;
+}
+
+/**
+ * The dashboard's login as `run` will find it: a bind beyond this machine without a password (or
+ * with a password file others can read) keeps the whole HTTP endpoint from starting, so it is a
+ * failure here; no password on loopback only leaves the dashboard empty, a warning.
+ */
+async function dashboardLoginCheck(config: Config): Promise<CheckResult> {
+  const http = config.http as NonNullable<Config['http']>;
+  const item = `dashboard login (http on ${http.host}:${http.port})`;
+  const { defaultPasswordFile, readPasswordFile } = await import('../http/password.js');
+  const { isLoopbackHost } = await import('../config/http-schema.js');
+  const file = http.passwordFile ?? defaultPasswordFile(config.controller.stateDir);
+  try {
+    if (await readPasswordFile(file)) return { item, verdict: 'ok', detail: `password set (${file})` };
+  } catch (e) {
+    return { item, verdict: 'fail', detail: `${describeError(e)} (the HTTP endpoint will not start)` };
+  }
+  return isLoopbackHost(http.host)
+    ? { item, verdict: 'warn', detail: 'no password yet: probes and metrics answer, the dashboard shows nothing until `terrarium passwd`' }
+    : { item, verdict: 'fail', detail: `bound beyond this machine without a password: the HTTP endpoint will not start; run \`terrarium passwd\` or bind 127.0.0.1` };
 }
 
 function stateDirCheck(dir: string): CheckResult {

@@ -58,6 +58,18 @@ describe('terrarium check', () => {
     expect(verdictOf(rs, /DS18B20/)).toMatchObject({ verdict: 'fail' });
   });
 
+  it('says whether the dashboard will start: no password beyond loopback fails, on loopback warns, a set password passes', async () => {
+    const far = await check(config((raw) => (raw.http = { host: '0.0.0.0', port: 0 })));
+    expect(verdictOf(far, /dashboard login/)).toMatchObject({ verdict: 'fail', detail: expect.stringMatching(/without a password.*terrarium passwd/) });
+    const near = await check(config((raw) => (raw.http = { port: 0 })));
+    expect(verdictOf(near, /dashboard login/)).toMatchObject({ verdict: 'warn' });
+    const cfg = config((raw) => (raw.http = { host: '0.0.0.0', port: 0 }));
+    const { defaultPasswordFile, hashPassword, writePasswordFile } = await import('../../src/http/password.js');
+    writePasswordFile(defaultPasswordFile(cfg.controller.stateDir), await hashPassword('a long enough password'));
+    expect(verdictOf(await check(cfg), /dashboard login/)).toMatchObject({ verdict: 'ok' });
+    expect(verdictOf(await check(config()), /dashboard login/)).toBeUndefined();
+  });
+
   it('fails a state directory that cannot be written', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'check-')), 'not-a-dir');
     writeFileSync(file, 'x');

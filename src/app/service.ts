@@ -98,7 +98,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
       await status.stop();
       await controller.stop();
       await alerts?.stop();
-      history?.stop();
+      await history?.stop();
       await http?.stop();
       await host.stop();
       await built.close();

@@ -24,7 +24,10 @@ export interface HistorySink {
   apply(ops: readonly HistoryOp[], now: number, retention: HistoryRetention, enclosureIds: readonly string[]): void;
   points(enclosureId: string, fromMs: number, toMs: number, resolution: '1m' | '15m'): StoredPoint[];
   events(enclosureId: string, fromMs: number, toMs: number, limit: number): HistoryEvent[];
-  close(): void;
+  /** Closes the store; a store that writes in the background resolves once what it was sent is written. */
+  close(): void | Promise<void>;
+  /** A store that writes in the background: resolves once every batch sent so far is applied (or failed). */
+  settled?(): Promise<void>;
 }
 
 export interface HistoryRecorderOptions {
@@ -315,9 +318,10 @@ export class HistoryRecorder implements ControllerObserver, HistoryReader {
 
   /**
    * Stops: the timer; the open minute of every enclosure (its last tick held up to now) is queued,
-   * everything queued is written and the store closed. Call after the controller stopped. Never throws.
+   * everything queued is written and the store closed (resolved once it is). Call after the
+   * controller stopped. Never rejects.
    */
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.timer?.cancel();
@@ -329,10 +333,15 @@ export class HistoryRecorder implements ControllerObserver, HistoryReader {
     }
     this.flush();
     try {
-      this.o.store.close();
+      await this.o.store.close();
     } catch (e) {
       this.o.log.error({ err: describeError(e) }, 'history: closing the database failed');
     }
+  }
+
+  /** {@inheritDoc HistoryReader.settled} */
+  async settled(): Promise<void> {
+    await this.o.store.settled?.();
   }
 
   /** {@inheritDoc HistoryReader.points} Reads what was flushed; a read error is logged and gives `[]`. */

@@ -177,8 +177,8 @@ export interface HistoryStoreOptions {
  *
  * A file that is not a database or fails `PRAGMA quick_check` at open is moved aside
  * (`<file>.corrupt-<wall ms>`, kept as evidence, logged at error level) and a fresh one started:
- * history trouble never stops the controller. Every call is synchronous; writes are meant for a
- * timer beside the control tick, never for the tick itself.
+ * history trouble never stops the controller. Every call is synchronous: the controller writes
+ * through its own connection in a worker thread (`ThreadedHistorySink`), never on the control loop.
  */
 export class HistoryStore {
   private closed = false;

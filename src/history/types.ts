@@ -45,4 +45,9 @@ export interface HistoryReader {
   points(enclosureId: string, fromMs: number, toMs: number): HistoryPoint[];
   /** Events of one enclosure with `fromMs <= t < toMs`, newest first, at most `limit` (default 200). */
   events(enclosureId: string, fromMs: number, toMs: number, limit?: number): HistoryEvent[];
+  /**
+   * Resolves once every point and event recorded so far and already handed to the database is
+   * readable (writes run in the background; a reader that must see the latest flush awaits this).
+   */
+  settled?(): Promise<void>;
 }

@@ -32,6 +32,7 @@ async function runFor(file: string, ms: number) {
   const service = await drive(clock, startService({ config: loadConfig(file), clock, log: silentLogger(), socketPath: join(tmpdir(), `h-${process.pid}-${Math.random().toString(36).slice(2)}.sock`) }));
   const from = clock.now();
   await clock.advance(ms);
+  await service.history?.settled?.();
   const points = service.history?.points('gecko', from, clock.now()) ?? null;
   await drive(clock, service.stop());
   return { points, service };

@@ -30,6 +30,7 @@ describe('terrarium run with http and history sections', () => {
     const service = await drive(clock, startService({ config, clock, log, socketPath: join(dir, 's.sock') }));
     try {
       await clock.advance(4 * 60_000);
+      await service.history?.settled?.();
       const listening = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'http endpoint listening');
       const base = `http://127.0.0.1:${listening.http.port}`;
       const jar: Record<string, string> = {};

@@ -21,7 +21,12 @@ export const MAX_EVENTS_PER_MINUTE = 30;
 
 /** What the recorder needs of the store (the real one is {@link HistoryStore}; tests inject a spy). */
 export interface HistorySink {
-  apply(ops: readonly HistoryOp[], now: number, retention: HistoryRetention, enclosureIds: readonly string[]): void;
+  /**
+   * Writes one batch. A synchronous store throws when it fails; a store that writes in the
+   * background returns a promise that rejects when it fails. Either way the recorder keeps the
+   * batch for the next flush.
+   */
+  apply(ops: readonly HistoryOp[], now: number, retention: HistoryRetention, enclosureIds: readonly string[]): void | Promise<void>;
   points(enclosureId: string, fromMs: number, toMs: number, resolution: '1m' | '15m'): StoredPoint[];
   events(enclosureId: string, fromMs: number, toMs: number, limit: number): HistoryEvent[];
   /** Closes the store; a store that writes in the background resolves once what it was sent is written. */
@@ -304,15 +309,18 @@ export class HistoryRecorder implements ControllerObserver, HistoryReader {
     }
     const ops = this.queue;
     this.queue = [];
-    try {
-      this.o.store.apply(ops, this.o.clock.now(), this.o.retention, this.o.enclosureIds);
-    } catch (e) {
+    const keep = (e: unknown): void => {
       this.o.log.error({ err: describeError(e), pending: ops.length }, 'history: writing failed; retrying at the next flush');
       this.queue = [...ops, ...this.queue];
       if (this.queue.length > MAX_PENDING_OPS) {
         this.droppedOps += this.queue.length - MAX_PENDING_OPS;
         this.queue.splice(0, this.queue.length - MAX_PENDING_OPS);
       }
+    };
+    try {
+      void this.o.store.apply(ops, this.o.clock.now(), this.o.retention, this.o.enclosureIds)?.catch(keep);
+    } catch (e) {
+      keep(e);
     }
   }
 

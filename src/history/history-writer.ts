@@ -2,8 +2,16 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { HistoryRetention } from '../config/history-schema.js';
 import type { HistoryEvent } from './types.js';
-import { MAX_PENDING_OPS, type HistorySink } from './history-recorder.js';
+import { TerrariumError } from '../errors.js';
+import type { HistorySink } from './history-recorder.js';
 import type { HistoryOp, HistoryStore, Resolution, StoredPoint } from './history-store.js';
+
+/** The writer thread could not write a batch (disk full, database locked or damaged); `message` says why. */
+export class HistoryWriteError extends TerrariumError {
+  constructor(message: string) {
+    super('HISTORY_WRITE', message);
+  }
+}
 
 /** A message to the writer thread. */
 export type WriterRequest = { type: 'apply'; id: number; ops: HistoryOp[]; now: number; retention: HistoryRetention; enclosureIds: readonly string[] } | { type: 'close' };
@@ -34,16 +42,15 @@ function startWriter(workerData: { file: string }): Worker {
  * that runs the control tick. Reads (dashboard charts) use `reader`, the main thread's own
  * connection (WAL lets it read while the writer writes), on demand.
  *
- * A batch the writer could not apply is logged and sent again, first, with the next flush; what
- * waits is bounded by {@link MAX_PENDING_OPS} (the oldest dropped, counted in the log). If the
- * thread cannot open the database or dies, that is logged once and history stops being written;
- * control never notices.
+ * A batch the writer could not apply rejects its `apply` promise: the recorder keeps it for its
+ * next flush, bounded as its queue is. If the thread cannot open the database or dies, that is
+ * logged once and history stops being written; control never notices.
  */
 export class ThreadedHistorySink implements HistorySink {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly inflight = new Map<number, HistoryOp[]>();
-  private retry: HistoryOp[] = [];
+  /** Batches sent and not yet answered: how to settle each one's promise. */
+  private readonly inflight = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private dead = false;
   private readonly exited: Promise<void>;
   private readonly started: Promise<number | null>;
@@ -86,33 +93,33 @@ export class ThreadedHistorySink implements HistorySink {
     return this.started;
   }
 
-  /** Sends the batch (after any batch that failed before) to the writer thread; returns at once. Never throws. */
-  apply(ops: readonly HistoryOp[], now: number, retention: HistoryRetention, enclosureIds: readonly string[]): void {
-    let batch = [...this.retry, ...ops];
-    this.retry = [];
-    if (batch.length > MAX_PENDING_OPS) {
-      this.log.warn({ dropped: batch.length - MAX_PENDING_OPS }, 'history: oldest entries dropped (writes failing for long)');
-      batch = batch.slice(batch.length - MAX_PENDING_OPS);
-    }
-    if (this.dead) return;
+  /**
+   * Sends the batch to the writer thread and returns at once; the promise settles when the thread
+   * answers: it rejects ({@link HistoryWriteError}) when the batch could not be written, so the
+   * recorder keeps it for its next flush. Once the thread is gone, batches are dropped (resolved).
+   */
+  apply(ops: readonly HistoryOp[], now: number, retention: HistoryRetention, enclosureIds: readonly string[]): Promise<void> {
+    if (this.dead) return Promise.resolve();
     const id = this.nextId++;
-    this.inflight.set(id, batch);
-    const msg: WriterRequest = { type: 'apply', id, ops: batch, now, retention, enclosureIds };
-    this.worker.postMessage(msg);
+    const msg: WriterRequest = { type: 'apply', id, ops: [...ops], now, retention, enclosureIds };
+    return new Promise((resolve, reject) => {
+      this.inflight.set(id, { resolve, reject });
+      this.worker.postMessage(msg);
+    });
   }
 
   private onDone(m: Extract<WriterReply, { type: 'done' }>): void {
-    const batch = this.inflight.get(m.id) ?? [];
+    const pending = this.inflight.get(m.id);
     this.inflight.delete(m.id);
-    if (!m.ok) {
-      this.log.error({ err: m.error, pending: batch.length }, 'history: writing failed; retrying at the next flush');
-      this.retry = [...batch, ...this.retry];
-    }
+    if (m.ok) pending?.resolve();
+    else pending?.reject(new HistoryWriteError(m.error ?? 'unknown error'));
     this.wake();
   }
 
   private wake(): void {
-    if (this.inflight.size > 0 && !this.dead) return;
+    if (this.dead) for (const p of this.inflight.values()) p.resolve();
+    if (this.dead) this.inflight.clear();
+    if (this.inflight.size > 0) return;
     for (const w of this.waiters.splice(0)) w();
   }
 

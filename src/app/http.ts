@@ -10,7 +10,7 @@ import type { HttpEndpoint } from '../http/server.js';
 import { statusDocument, type EnclosureSource, type StatusDocument } from '../http/status-api.js';
 import { VERSION } from '../version.js';
 import type { RecoveryEvent } from '../supervisor/supervisor.js';
-import type { Controller } from './controller.js';
+import type { Controller, ControllerObserver } from './controller.js';
 import type { TickTiming } from './tick-loop.js';
 
 /**
@@ -19,7 +19,7 @@ import type { TickTiming } from './tick-loop.js';
  * controller has started. Lifecycle: `start(controller, startedAt)`, `beginShutdown()` (readiness
  * turns 503), `stop()`. `history`: the local history for the dashboard's charts (absent: off).
  */
-export class HttpService {
+export class HttpService implements ControllerObserver {
   private endpoint: HttpEndpoint | undefined;
   private shuttingDown = false;
   private controller: Controller | undefined;
@@ -44,14 +44,16 @@ export class HttpService {
 
   /** For the controller's `onTickTiming`: tick duration, lateness and the outputs' on-time. */
   readonly onTickTiming = (t: TickTiming): void => {
-    // The sensors exist once the controller started, which may be after this service started.
+    // Started before the controller (its sensors did not exist yet): time them from its first tick.
     if (!this.samplesTimed && this.controller) this.samplesTimed = this.timeSamples(this.controller, true);
     this.metrics.observeTick(t);
   };
   private samplesTimed = false;
 
-  /** For the controller's `onRecovery`: counts the supervisor's recovery steps. */
-  readonly onRecovery = (ev: RecoveryEvent): void => this.metrics.observeRecovery(ev);
+  /** As a controller observer: counts the supervisor's recovery steps. */
+  onRecovery(ev: RecoveryEvent): void {
+    this.metrics.observeRecovery(ev);
+  }
 
   /** The snapshots the last tick left (reused array; empty before {@link start}). */
   private readonly atTick: EnclosureSnapshot[] = [];
@@ -181,9 +183,8 @@ export class HttpService {
     this.endpoint = undefined;
   }
 
+  /** The latest snapshots, in a fresh array (scrapes keep it beyond the next tick). */
   private snapshots(): EnclosureSnapshot[] {
-    const c = this.controller;
-    if (!c) return [];
-    return this.o.config.enclosures.map((e) => c.runtime(e.id)?.snapshot()).filter((s): s is EnclosureSnapshot => s !== undefined);
+    return [...this.tickSnapshots()];
   }
 }

@@ -51,7 +51,7 @@ export async function startService(o: { config: Config; clock: Clock; log: Logge
   const http: HttpService | undefined = config.http?.enabled ? new (await import('./http.js')).HttpService({ config, clock, log, history }) : undefined;
   // Alerts (optional, loaded only when configured) start before the controller: they read how the previous run ended.
   const alerts = config.alerts ? (await import('../alerts/start.js')).startAlerts({ config, clock, log, random }) : undefined;
-  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, onRecovery: http?.onRecovery, observers: [...(alerts ? [alerts.observer] : []), ...(history ? [history] : [])] });
+  const controller = new Controller({ config, hardware, log, random, extraHealth: () => (config.host.enabled ? host.health() : []), telemetry: createTelemetry(config, clock, log, random), onTickTiming: http?.onTickTiming, observers: [...(alerts ? [alerts.observer] : []), ...(history ? [history] : []), ...(http ? [http] : [])] });
   alerts?.watchHealth(() => controller.health());
   if (config.host.enabled) await host.start();
   const startedAt = clock.monotonic();

@@ -38,7 +38,7 @@ export async function running(o: { stallable?: boolean } = {}) {
   const world = new SimWorld(config, devices ?? clock);
   const http = new HttpService({ config, clock, log });
   const hardware = world.hardware();
-  const c = new Controller({ config, hardware: devices ? { ...hardware, clock: devices.current } : hardware, log, onTickTiming: http.onTickTiming, onRecovery: http.onRecovery });
+  const c = new Controller({ config, hardware: devices ? { ...hardware, clock: devices.current } : hardware, log, onTickTiming: http.onTickTiming, observers: [http] });
   await http.start(c, clock.monotonic());
   const base = `http://127.0.0.1:${http.port}`;
   const get = async (path: string) => {

@@ -2,7 +2,8 @@ import type { NtfyConfig } from '../config/alerts-schema.js';
 import type { Clock } from '../hal/clock.js';
 import { post } from './http-post.js';
 import { alertText, alertTitle, headerText, ntfyPriority, ntfyTags } from './payload.js';
-import { readSecret, redactUrl } from './secrets.js';
+import { redactUrl } from '../redact-url.js';
+import { readSecret } from './secrets.js';
 import type { Alert, AlertChannel } from './types.js';
 
 /**

@@ -22,16 +22,3 @@ export function readSecret(file: string, baseDir: string, what: string): string 
   if (!first) throw new AlertSecretError(`${what} ${p} is empty`);
   return first;
 }
-
-/**
- * A URL as it may appear in logs: user info dropped, query and fragment replaced by `?…`
- * (webhook services often carry their token there). Unparseable input becomes `<invalid url>`.
- */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}${u.search || u.hash ? '?…' : ''}`;
-  } catch {
-    return '<invalid url>';
-  }
-}

@@ -3,7 +3,8 @@ import type { Clock } from '../hal/clock.js';
 import { VERSION } from '../version.js';
 import { post } from './http-post.js';
 import { webhookPayload } from './payload.js';
-import { readSecret, redactUrl } from './secrets.js';
+import { redactUrl } from '../redact-url.js';
+import { readSecret } from './secrets.js';
 import type { Alert, AlertChannel } from './types.js';
 
 /**

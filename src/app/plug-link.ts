@@ -4,7 +4,8 @@ import type { Config } from '../config/load.js';
 import { type Clock, withTimeout } from '../hal/clock.js';
 import { MqttLinkError } from '../hal/mqtt-link.js';
 import { MqttClientLink } from '../hal/mqtt-link-client.js';
-import { buildClientOptions, redactUrl } from '../telemetry/client-options.js';
+import { redactUrl } from '../redact-url.js';
+import { buildClientOptions } from '../telemetry/client-options.js';
 import { TopicTree } from '../telemetry/topics.js';
 
 /** Delay between reconnection attempts of the smart-plug link, ms (MQTT.js `reconnectPeriod`). */

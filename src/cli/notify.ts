@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/errors.js';
-import { loadConfig, type Config } from '../config/load.js';
+import type { Config } from '../config/load.js';
 import { SystemClock } from '../hal/system-clock.js';
 import { createPlatform, type Platform } from '../platform/platform.js';
 import { EXIT, reportFatal } from './exit.js';
@@ -24,7 +24,7 @@ export async function notifyCommand(
   }
   let config: Config;
   try {
-    config = opts.config !== undefined ? loadConfig(opts.config) : resolveConfig(opts, io.env ?? process.env, io.platform ?? createPlatform({ env: io.env })).config;
+    config = resolveConfig(opts, io.env ?? process.env, io.platform ?? createPlatform({ env: io.env })).config;
     if (!config.alerts) throw new ConfigError(config.file, [{ path: 'alerts', message: 'no alerts configured: add an "alerts" section with webhook, ntfy or email (docs/alerts.md)' }]);
   } catch (e) {
     return reportFatal(e, stderr);

@@ -100,7 +100,3 @@ export function passwordFileWarning(mqtt: Pick<MqttConfig, 'passwordFile'>, base
   return readableByOthers(mode) ? `mqtt.passwordFile ${p} is readable by other users (mode ${(mode & 0o777).toString(8)}): chmod 600 it` : null;
 }
 
-/** The URL without any user info, for logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(mqtts?:\/\/)[^@/]*@/, '$1');
-}

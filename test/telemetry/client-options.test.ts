@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { MqttSchema } from '../../src/config/mqtt-schema.js';
-import { buildClientOptions, redactUrl, type SecretSources } from '../../src/telemetry/client-options.js';
+import { redactUrl } from '../../src/redact-url.js';
+import { buildClientOptions, type SecretSources } from '../../src/telemetry/client-options.js';
 import { MqttCredentialsError } from '../../src/telemetry/errors.js';
 import { testConfig } from './support/fixtures.js';
 

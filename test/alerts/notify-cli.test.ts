@@ -1,21 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver } from './helpers.js';
-
-/** Runs the real CLI as a user would (through tsx) and collects its output. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '../cli/run-cli.js';
 
 /** A config file in a fresh directory: the simulated terrarium plus `alerts`. */
 function configFile(alerts: unknown): string {
@@ -42,7 +30,7 @@ describe('terrarium notify --test', () => {
     await dead.down(); // nothing listens on this port any more
     const file = configFile({ webhook: { url: `${hook.url}/hook?token=s3cr3t` }, ntfy: { url: dead.url, topic: 'terrarium-test', tokenFile: 'ntfy-token' } });
 
-    const r = await cli(['notify', '--test', '--config', file]);
+    const r = await runCli(['notify', '--test', '--config', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^webhook +http:\/\/127\.0\.0\.1:\d+\/hook\?… +ok$/m);
     expect(r.stdout).toMatch(/^ntfy +http:\/\/127\.0\.0\.1:\d+\/<topic> +FAILED: .*ECONNREFUSED/m);
@@ -52,17 +40,17 @@ describe('terrarium notify --test', () => {
     expect(hook.got[0].headers['idempotency-key']).toBe(hook.bodies()[0].id);
 
     // every channel reachable: exit 0
-    const ok = await cli(['notify', '--test', '--config', configFile({ webhook: { url: `${hook.url}/hook` } })]);
+    const ok = await runCli(['notify', '--test', '--config', configFile({ webhook: { url: `${hook.url}/hook` } })]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/test alert delivered through 1 channel\(s\)/);
     expect(hook.got).toHaveLength(2);
   }, 60_000);
 
   it('refuses without --test, and names the missing alerts section (exit 2)', async () => {
-    const noTest = await cli(['notify', '--config', configFile({ webhook: { url: 'http://127.0.0.1:9/hook' } })]);
+    const noTest = await runCli(['notify', '--config', configFile({ webhook: { url: 'http://127.0.0.1:9/hook' } })]);
     expect(noTest.code).toBe(2);
     expect(noTest.stderr).toMatch(/--test/);
-    const none = await cli(['notify', '--test', '--config', configFile(undefined)]);
+    const none = await runCli(['notify', '--test', '--config', configFile(undefined)]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/alerts: no alerts configured/);
   }, 60_000);

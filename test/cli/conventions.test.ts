@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -10,42 +9,28 @@ import { ScaledClock } from '../../src/hal/scaled-clock.js';
 import { VirtualClock } from '../../simulators/virtual-clock.js';
 import { ConfigError } from '../../src/config/errors.js';
 import type { EnclosureSnapshot } from '../../src/control/snapshot.js';
-
-/** Runs the real CLI (through tsx) and collects its output. `closeStdoutEarly` closes the pipe after the first chunk, like `| head -1`. */
-function cli(args: string[], o: { env?: NodeJS.ProcessEnv; closeStdoutEarly?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (o.closeStdoutEarly) child.stdout.destroy();
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from './run-cli.js';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
 
 describe('CLI conventions', () => {
   it('--version prints the package version', async () => {
-    const r = await cli(['--version']);
+    const r = await runCli(['--version']);
     expect(r).toMatchObject({ code: 0, stdout: `${version}\n` });
   }, 30_000);
 
   it('fatal errors go to stderr as text (exit 2 for configuration), stdout stays empty; JSON only with --json', async () => {
-    const r = await cli(['status', '--config', 'no/such/config.json']);
+    const r = await runCli(['status', '--config', 'no/such/config.json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^terrarium: invalid configuration no\/such\/config\.json\n {2}\(file\): cannot read file: ENOENT/);
-    const j = await cli(['status', '--json', '--config', 'no/such/config.json']);
+    const j = await runCli(['status', '--json', '--config', 'no/such/config.json']);
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stderr)).toMatchObject({ error: { code: 'CONFIG_INVALID', issues: [{ message: expect.stringMatching(/ENOENT/) }] } });
   }, 30_000);
 
   it('survives a closed pipe (`check --simulate | head -1`): no EPIPE crash', async () => {
-    const r = await cli(['check', '--simulate', '--config', 'config/simulated.json'], { closeStdoutEarly: true });
+    const r = await runCli(['check', '--simulate', '--config', 'config/simulated.json'], { closeStdoutEarly: true });
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js/);
     expect([0, 1]).toContain(r.code);
   }, 30_000);

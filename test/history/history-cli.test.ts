@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,18 +6,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { parseWhen } from '../../src/cli/history.js';
 import { SystemClock } from '../../src/hal/system-clock.js';
 import { HistoryStore, MINUTE_MS, type HistoryOp } from '../../src/history/history-store.js';
-
-/** Runs the real CLI (through tsx) as a keeper would. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '../cli/run-cli.js';
 
 let dir: string;
 let withHistory: string;
@@ -61,13 +49,13 @@ afterAll(() => {
 
 describe('terrarium history', () => {
   it('prints CSV with a header row, and JSON as an array, from the database a running controller holds open', async () => {
-    const csv = await cli(['history', '--config', withHistory, '--enclosure', 'gecko', '--since', '1h', '--csv']);
+    const csv = await runCli(['history', '--config', withHistory, '--enclosure', 'gecko', '--since', '1h', '--csv']);
     expect(csv.stderr).toBe('');
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('time,temperatureC,minC,maxC,humidityPct,setpointC,mode,phase,heaterOn,lightsOn');
     expect(lines.slice(1)).toEqual([0, 1, 2].map((i) => `${new Date(t0 + i * MINUTE_MS).toISOString()},${(27 + i / 2).toFixed(3)},${(26.5 + i / 2).toFixed(3)},${(27.5 + i / 2).toFixed(3)},40.00,28.00,normal,day,${i === 1 ? '0.5000' : '1.0000'},1.0000`));
-    const json = await cli(['history', '-c', withHistory, '-e', 'gecko', '--json']);
+    const json = await runCli(['history', '-c', withHistory, '-e', 'gecko', '--json']);
     expect(json.code).toBe(0);
     const points = JSON.parse(json.stdout);
     expect(points).toHaveLength(3);
@@ -75,24 +63,24 @@ describe('terrarium history', () => {
   }, 30_000);
 
   it('prints a readable table by default, and the events with --events (CSV quoted as needed)', async () => {
-    const table = await cli(['history', '-c', withHistory, '-e', 'gecko']);
+    const table = await runCli(['history', '-c', withHistory, '-e', 'gecko']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^gecko: 1-minute points, .* \(UTC\)\ntime\s+°C\s+min\s+max\s+%RH\s+setpoint\s+mode\s+phase\s+heater on\s+lights on\n/);
     expect(table.stdout).toMatch(/27\.5\s+27\.0\s+28\.0\s+40\s+28\.0\s+normal\s+day\s+50 %\s+100 %/);
-    const events = await cli(['history', '-c', withHistory, '-e', 'gecko', '--events', '--csv']);
+    const events = await runCli(['history', '-c', withHistory, '-e', 'gecko', '--events', '--csv']);
     expect(events.stdout).toBe(`time,type,text\n${new Date(t0 + 30_000).toISOString()},feed,"fed (feeder, scheduled), with ""crickets"""\n`);
   }, 30_000);
 
   it('says clearly what is wrong: unknown enclosure, no history section, no database yet, a bad duration', async () => {
-    const unknown = await cli(['history', '-c', withHistory, '-e', 'iguana']);
+    const unknown = await runCli(['history', '-c', withHistory, '-e', 'iguana']);
     expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'terrarium: unknown enclosure "iguana"; configured: gecko\n' });
-    const none = await cli(['history', '-c', noSection, '-e', 'gecko']);
+    const none = await runCli(['history', '-c', noSection, '-e', 'gecko']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no local history in .*none\.json: add a "history" section/);
-    const nodb = await cli(['history', '-c', noDbYet, '-e', 'gecko']);
+    const nodb = await runCli(['history', '-c', noDbYet, '-e', 'gecko']);
     expect(nodb.code).toBe(1);
     expect(nodb.stderr).toMatch(/history\.db: no history database yet/);
-    const bad = await cli(['history', '-c', withHistory, '-e', 'gecko', '--since', 'yesterday']);
+    const bad = await runCli(['history', '-c', withHistory, '-e', 'gecko', '--since', 'yesterday']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('terrarium: --since "yesterday": not a duration (e.g. 24h, 7d, 90m, 2w) or an ISO time (e.g. 2026-06-01T12:00Z)\n');
   }, 60_000);

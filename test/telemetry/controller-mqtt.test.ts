@@ -60,9 +60,13 @@ describe.skipIf(!MOSQUITTO && !REQUIRED)('controller commands and shutdown over 
     await ha.publish(`${BASE}/gecko/cmd/output/heater`, '{"on":true,"id":"on0"}');
     await waitFor(() => results().some((r) => r.id === 'on0' && r.final), 'first switch-on settled', { timeoutMs: 10_000 });
     const firstOn = results().find((r) => r.id === 'on0' && r.final)!;
+    // The controller runs at most 10 queued commands per tick, so at 10 a second the batches can
+    // all end on an "on" toggle: the last "off" is let through on its own (its final result awaited)
+    // so that the last "on" always meets the minimum off time, whatever the batches' phase.
     for (let i = 1; i <= 40; i++) {
       await ha.publish(`${BASE}/gecko/cmd/output/heater`, JSON.stringify({ on: i % 2 === 0, id: `t${i}` }));
-      await new Promise((r) => setTimeout(r, 100));
+      if (i === 39) await waitFor(() => results().some((r) => r.id === 't39' && r.final), 'the last off toggle settled', { timeoutMs: 10_000 });
+      else await new Promise((r) => setTimeout(r, 100));
     }
     await waitFor(() => results().filter((r) => /^t\d+$/.test(r.id ?? '') && r.final).length === 40, 'every toggle has a final result', { timeoutMs: 15_000 });
     const finals = results().filter((r) => /^t\d+$/.test(r.id ?? '') && r.final);
